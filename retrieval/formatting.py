@@ -1,0 +1,41 @@
+"""Plain-text rendering of answers and source lists for terminals."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from retrieval.models import Answer, ArticleInfo, Citation
+
+
+def citation_line(citation: Citation) -> str:
+    """'Headline — Outlet, 2024-06-24' with whatever metadata the article has."""
+    meta = ", ".join(x for x in (citation.source, citation.published) if x)
+    return f"{citation.title} — {meta}" if meta else citation.title
+
+
+def format_answer_text(answer: Answer, width: int = 100) -> str:
+    lines = [textwrap.fill(answer.text, width=width)]
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {citation_line(c)}")
+            if c.url:
+                lines.append(f"    {c.url}")
+            quote = textwrap.fill(
+                f"“{c.quote}”", width=width, initial_indent="    ", subsequent_indent="    "
+            )
+            lines.append(quote)
+    return "\n".join(lines)
+
+
+def format_sources_table(infos: Sequence[ArticleInfo]) -> str:
+    if not infos:
+        return "the index is empty; add articles with `newsbot ingest PATH`"
+    rows = [
+        f"{i.published or '—':<10}  {(i.source or '—')[:18]:<18}  {i.chunks:>3}  {i.title}"
+        for i in infos
+    ]
+    header = f"{'date':<10}  {'outlet':<18}  {'chk':>3}  headline"
+    return "\n".join([header, *rows, f"{len(infos)} articles"])

@@ -1,0 +1,124 @@
+"""Hybrid search: dense (Chroma) and BM25 rankings fused, a few chunks per article at most."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from retrieval.catalog import Catalog
+from retrieval.embedding import Embedder
+from retrieval.models import Passage
+from retrieval.store import ChunkStore
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    candidates: int = 50
+    per_article: int = 2
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.candidates < 1 or self.per_article < 1 or self.rrf_k < 1:
+            raise ValueError("candidates, per_article and rrf_k must be positive")
+
+
+class HybridSearcher:
+    """Reciprocal-rank fusion of dense and BM25 rankings over complete chunks only.
+
+    >>> searcher = HybridSearcher(store, embedder, catalog)   # doctest: +SKIP
+    >>> [p.chunk.title for p in searcher.search("Putin South Korea", k=3)]  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        store: ChunkStore,
+        embedder: Embedder,
+        catalog: Catalog,
+        config: SearchConfig | None = None,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.catalog = catalog
+        self.config = config or SearchConfig()
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        where: dict[str, Any] | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Passage]:
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        snapshot = self.catalog.current()
+        if not snapshot.chunks:
+            return []
+        cfg = self.config
+        vector = query_vector if query_vector is not None else self.embedder.encode([query])[0]
+        dense = [
+            (cid, sim)
+            for cid, sim in self.store.query(vector, cfg.candidates, where=where)
+            if cid in snapshot.chunks  # drop chunks of articles still being written
+        ]
+        lexical = snapshot.lexical.top(query, cfg.candidates)
+        if where is not None:
+            allowed = {cid for cid, _ in dense}
+            lexical = [
+                (cid, s)
+                for cid, s in lexical
+                if cid in allowed or _matches(snapshot.chunks[cid].metadata(), where)
+            ]
+
+        fused: dict[str, float] = defaultdict(float)
+        dense_scores = dict(dense)
+        lexical_scores = dict(lexical)
+        for rank, (cid, _) in enumerate(dense):
+            fused[cid] += cfg.dense_weight / (cfg.rrf_k + rank + 1)
+        for rank, (cid, _) in enumerate(lexical):
+            fused[cid] += cfg.lexical_weight / (cfg.rrf_k + rank + 1)
+
+        per_article: dict[str, int] = defaultdict(int)
+        passages: list[Passage] = []
+        for cid in sorted(fused, key=fused.__getitem__, reverse=True):
+            chunk = snapshot.chunks[cid]
+            if per_article[chunk.article_id] >= cfg.per_article:
+                continue
+            per_article[chunk.article_id] += 1
+            passages.append(
+                Passage(chunk, fused[cid], dense_scores.get(cid), lexical_scores.get(cid))
+            )
+            if len(passages) >= k:
+                break
+        return passages
+
+
+def _matches(meta: dict[str, Any], where: dict[str, Any]) -> bool:
+    """Evaluate the subset of Chroma's `where` syntax we generate ($and, $gte, $lte, $eq)."""
+    for key, cond in where.items():
+        if key == "$and":
+            if not all(_matches(meta, sub) for sub in cond):
+                return False
+            continue
+        value = meta.get(key)
+        if isinstance(cond, dict):
+            for op, bound in cond.items():
+                if value is None:
+                    return False
+                if op == "$gte" and not value >= bound:
+                    return False
+                if op == "$lte" and not value <= bound:
+                    return False
+                if op == "$eq" and value != bound:
+                    return False
+        elif value != cond:
+            return False
+    return True

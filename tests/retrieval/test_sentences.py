@@ -1,0 +1,38 @@
+"""Sentence boundaries on news prose."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from retrieval.sentences import sentence_spans, split_sentences
+
+
+def test_quotes_abbreviations_and_initials_do_not_split() -> None:
+    text = (
+        "Mr. Smith met Dr. Jones in the U.S. on Monday. John F. Kennedy was there. "
+        "“We will go to the end,” Putin said. He added: “Let them think about it.”"
+    )
+    assert split_sentences(text) == [
+        "Mr. Smith met Dr. Jones in the U.S. on Monday.",
+        "John F. Kennedy was there.",
+        "“We will go to the end,” Putin said.",
+        "He added: “Let them think about it.”",
+    ]
+
+
+def test_line_breaks_end_sentences() -> None:
+    assert split_sentences("A landmark pact\nThe new agreement was signed.") == [
+        "A landmark pact",
+        "The new agreement was signed.",
+    ]
+
+
+@given(st.text())
+def test_spans_are_exact_ordered_and_stripped(text: str) -> None:
+    previous_end = 0
+    for start, end in sentence_spans(text):
+        assert previous_end <= start < end <= len(text)
+        piece = text[start:end]
+        assert piece == piece.strip() and piece
+        previous_end = end
