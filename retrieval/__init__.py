@@ -1,0 +1,62 @@
+"""newsbot's retrieval library: index news articles and answer questions with citations.
+
+Five lines from nothing to a cited answer::
+
+    from retrieval import Newsbot
+    bot = Newsbot.open()                      # ./data, or NEWSBOT_DATA_DIR / CHROMA_HOST
+    bot.ingest(["seeds/"])                    # .txt .md .html .json .jsonl files or folders
+    answer = bot.ask("What did Putin say about South Korea?")
+    print(answer.text, [c.title for c in answer.citations])
+
+For LangChain, `NewsRetriever(searcher=bot.searcher)` is a `BaseRetriever`.
+"""
+
+from __future__ import annotations
+
+from retrieval.answering import NOT_FOUND, AnswerConfig
+from retrieval.embedding import Embedder
+from retrieval.errors import (
+    InputError,
+    NewsbotError,
+    StoreError,
+    StoreLockedError,
+    StoreUnavailableError,
+)
+from retrieval.models import (
+    Answer,
+    Article,
+    ArticleInfo,
+    Chunk,
+    Citation,
+    IndexStats,
+    IngestReport,
+    Passage,
+)
+from retrieval.retriever import NewsRetriever
+from retrieval.search import HybridSearcher, SearchConfig
+from retrieval.service import Newsbot
+from retrieval.settings import Settings
+
+__all__ = [
+    "NOT_FOUND",
+    "Answer",
+    "AnswerConfig",
+    "Article",
+    "ArticleInfo",
+    "Chunk",
+    "Citation",
+    "Embedder",
+    "HybridSearcher",
+    "IndexStats",
+    "IngestReport",
+    "InputError",
+    "NewsRetriever",
+    "Newsbot",
+    "NewsbotError",
+    "Passage",
+    "SearchConfig",
+    "Settings",
+    "StoreError",
+    "StoreLockedError",
+    "StoreUnavailableError",
+]

@@ -13,6 +13,8 @@ from typing import Any, TextIO
 
 from retrieval.errors import InputError, NewsbotError
 from retrieval.formatting import format_answer_text, format_sources_table
+from retrieval.ingest import discover_files
+from retrieval.questions import validate
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
 
@@ -26,6 +28,7 @@ def _open(settings: Settings) -> Newsbot:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    discover_files(args.paths)  # a bad path fails before the store is even opened
     bot = _open(settings)
     if args.if_empty and bot.stats().articles:
         print(f"index already holds {bot.stats().articles} articles; nothing to do")
@@ -42,6 +45,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return _ask_batch(args, settings)
     if args.question is None:
         raise InputError('no question given; run: newsbot ask "What did Putin say?"')
+    validate(args.question)  # refuse bad questions before loading anything
     bot = _open(settings)
     _warn_if_empty(bot)
     answer = bot.ask(args.question, k=args.k)
@@ -200,6 +204,7 @@ def build_parser(frontends: Iterable[_Frontend] = ()) -> argparse.ArgumentParser
         extra(sub)
     for frontend in frontends:
         p = sub.add_parser(frontend.name, help=f"run the {frontend.name} front end")
+        p.add_argument("args", nargs=argparse.REMAINDER, help="options for the front end")
         p.set_defaults(handler=_frontend_handler(frontend))
     return parser
 
@@ -218,7 +223,7 @@ def _extension_commands() -> list[Callable[[Any], None]]:
 
 def _frontend_handler(frontend: _Frontend) -> Callable[[argparse.Namespace, Settings], int]:
     def handler(args: argparse.Namespace, settings: Settings) -> int:
-        return frontend.run([])
+        return frontend.run(list(args.args))
 
     return handler
 

@@ -104,3 +104,11 @@ class UnreadableFileError(InputError):
         super().__init__(
             f"{path}: cannot read the file ({detail}); check that it is a file you may read"
         )
+
+
+class OnnxExportError(NewsbotError):
+    def __init__(self, model: str, detail: str) -> None:
+        super().__init__(
+            f"cannot build or load the ONNX version of {model} ({detail}); "
+            "set NEWSBOT_EMBEDDING_BACKEND=torch, or make ~/.cache/newsbot writable"
+        )

@@ -1,0 +1,1 @@
+"""Telegram front end for newsbot (python-telegram-bot v22); run it with `python -m bot`."""

@@ -1,0 +1,136 @@
+"""SQLite memory of sent answers and each chat's last question, so buttons survive restarts."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retrieval.models import Answer, Citation
+
+logger = logging.getLogger(__name__)
+
+# Telegram lets users press buttons on old messages for as long as they like; a quarter of a
+# year of answers is plenty and keeps the file small.
+DEFAULT_RETENTION_S = 90 * 24 * 3600
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    key TEXT PRIMARY KEY,
+    chat_id INTEGER NOT NULL,
+    created REAL NOT NULL,
+    answer TEXT NOT NULL,
+    message_ids TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS answers_created ON answers (created);
+CREATE TABLE IF NOT EXISTS last_questions (
+    chat_id INTEGER PRIMARY KEY,
+    question TEXT NOT NULL,
+    updated REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    key: str
+    chat_id: int
+    answer: Answer
+    message_ids: tuple[int, ...]
+
+
+class BotStore:
+    """Answers keyed by a short id (callback_data holds only 64 bytes) and last questions.
+
+    Each call opens its own short-lived connection, so the store needs no shutdown hook and two
+    Applications over the same file (a restart) see each other's writes.
+    """
+
+    def __init__(self, path: Path, *, retention_s: float = DEFAULT_RETENTION_S) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+            conn.execute("DELETE FROM answers WHERE created < ?", (time.time() - retention_s,))
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, closing(sqlite3.connect(self.path, timeout=10)) as conn, conn:
+            yield conn
+
+    def save_answer(self, chat_id: int, answer: Answer) -> str:
+        """Remember `answer` and return the short key to put in a button's callback_data."""
+        key = secrets.token_urlsafe(9)
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO answers (key, chat_id, created, answer) VALUES (?, ?, ?, ?)",
+                (key, chat_id, time.time(), json.dumps(_answer_to_json(answer))),
+            )
+        return key
+
+    def set_message_ids(self, key: str, message_ids: Sequence[int]) -> None:
+        with self._connect() as conn:
+            conn.execute(
+                "UPDATE answers SET message_ids = ? WHERE key = ?",
+                (json.dumps(list(message_ids)), key),
+            )
+
+    def load_answer(self, key: str) -> StoredAnswer | None:
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT chat_id, answer, message_ids FROM answers WHERE key = ?", (key,)
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            answer = _answer_from_json(json.loads(row[1]))
+            message_ids = tuple(int(i) for i in json.loads(row[2]))
+        except (ValueError, TypeError, KeyError):
+            logger.warning("stored answer %s is unreadable; ignoring it", key)
+            return None
+        return StoredAnswer(key=key, chat_id=int(row[0]), answer=answer, message_ids=message_ids)
+
+    def last_question(self, chat_id: int) -> str | None:
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT question FROM last_questions WHERE chat_id = ?", (chat_id,)
+            ).fetchone()
+        return str(row[0]) if row else None
+
+    def remember_question(self, chat_id: int, question: str) -> None:
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO last_questions (chat_id, question, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET question = excluded.question, "
+                "updated = excluded.updated",
+                (chat_id, question, time.time()),
+            )
+
+
+def _answer_to_json(answer: Answer) -> dict[str, Any]:
+    return dataclasses.asdict(answer)
+
+
+def _answer_from_json(data: dict[str, Any]) -> Answer:
+    names = {f.name for f in dataclasses.fields(Citation)}
+    citations = []
+    for raw in data.get("citations", []):
+        fields = {k: v for k, v in raw.items() if k in names}
+        fields["also_reported_by"] = tuple(fields.get("also_reported_by") or ())
+        citations.append(Citation(**fields))
+    return Answer(
+        question=str(data["question"]),
+        text=str(data["text"]),
+        found=bool(data["found"]),
+        citations=tuple(citations),
+    )

@@ -1,0 +1,294 @@
+"""End to end: a real Application over the seeded index, talking to the fake Bot API."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import pytest
+
+from bot.handlers import PASSAGES_BUTTON, SORRY
+from bot.redaction import REDACTED
+from bot.store import BotStore
+from retrieval.service import Newsbot
+from tests.bot.conftest import ALICE, BOB, GROUP, TOKEN, Harness
+from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegramServer, group_chat
+
+PUTIN_Q = "What did Putin say about South Korea?"
+PACT_HEADLINE = (
+    "With its new pact with North Korea, Russia raises the stakes with the West over Ukraine"
+)
+NOT_FOUND = "I couldn't find that in the indexed articles."
+
+StartBot = Callable[..., AbstractAsyncContextManager[Harness]]
+
+
+def button_data(params: dict[str, Any]) -> str:
+    return str(params["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+
+
+async def test_question_gets_a_cited_answer_and_the_button_shows_passages(
+    start_bot: StartBot, seeded_bot: Newsbot, telegram_server: FakeTelegramServer
+) -> None:
+    async with start_bot(seeded_bot) as bot:
+        reply = await bot.send(PUTIN_Q)
+        text = reply.params["text"]
+        assert reply.params["parse_mode"] == "HTML"
+        assert "very big mistake" in text
+        assert "[1]" in text
+        assert "<b>Sources</b>" in text
+        assert html.escape(PACT_HEADLINE, quote=False) in text
+        assert "Arab News" in text
+        assert "blockquote" not in text
+        button = reply.params["reply_markup"]["inline_keyboard"][0][0]
+        assert button["text"] == PASSAGES_BUTTON
+        assert len(button["callback_data"].encode()) <= 64
+        assert telegram_server.calls_to("sendChatAction", chat_id=ALICE, action="typing")
+
+        message_id = bot.message_for(reply)["message_id"]
+        mark = await bot.press(reply)
+        edit = await telegram_server.wait_for("editMessageText", after=mark)
+        assert edit.params["chat_id"] == ALICE
+        assert edit.params["message_id"] == message_id
+        assert "<blockquote>" in edit.params["text"]
+        assert "very big mistake" in edit.params["text"].split("<blockquote>", 1)[1]
+        assert "reply_markup" not in edit.params  # the button is gone once pressed
+
+
+async def test_passages_button_still_works_after_a_restart(
+    start_bot: StartBot, seeded_bot: Newsbot, telegram_server: FakeTelegramServer
+) -> None:
+    async with start_bot(seeded_bot) as bot:
+        reply = await bot.send(PUTIN_Q)
+        message = bot.message_for(reply)
+    # a new Application (new process, same data folder): nothing carried over in memory
+    async with start_bot(seeded_bot) as restarted:
+        mark = len(telegram_server.calls)
+        telegram_server.push_callback(
+            button_data(reply.params),
+            from_user={"id": ALICE, "is_bot": False, "first_name": "A"},
+            message=message,
+        )
+        edit = await telegram_server.wait_for("editMessageText", after=mark)
+        assert edit.params["message_id"] == message["message_id"]
+        assert "<blockquote>" in edit.params["text"]
+        assert restarted.server.bot_messages(ALICE)[-1]["text"] == edit.params["text"]
+
+
+async def test_unanswerable_question_gets_the_plain_not_found_reply(
+    start_bot: StartBot, seeded_bot: Newsbot
+) -> None:
+    async with start_bot(seeded_bot) as bot:
+        reply = await bot.send("Who won the 2022 World Cup?")
+        assert reply.params["text"] == NOT_FOUND
+        assert "reply_markup" not in reply.params
+        assert "Sources" not in reply.params["text"]
+
+
+async def test_follow_up_question_uses_the_previous_one(
+    start_bot: StartBot, seeded_bot: Newsbot
+) -> None:
+    async with start_bot(seeded_bot) as bot:
+        first = await bot.send(PUTIN_Q, sender=BOB)
+        assert "very big mistake" in first.params["text"]
+        follow_up = await bot.send("and what did Kim say?", sender=BOB)
+        answer = follow_up.params["text"].split("<b>Sources</b>", 1)[0]
+        assert "Kim" in answer
+        assert "very big mistake" not in answer
+        assert BotStore(bot.data_dir / "bot.sqlite3").last_question(BOB) == "and what did Kim say?"
+
+
+async def test_start_help_sources_and_stats_describe_the_index(
+    start_bot: StartBot, seeded_bot: Newsbot, telegram_server: FakeTelegramServer
+) -> None:
+    stats = seeded_bot.stats()
+    async with start_bot(seeded_bot) as bot:
+        for command in ("/start", "/help"):
+            text = (await bot.send(command)).params["text"]
+            assert f"<b>{stats.articles}</b> indexed news articles" in text
+            assert all(html.escape(outlet, quote=False) in text for outlet in stats.sources)
+            assert f"latest: {stats.latest}" in text
+            assert "send me a question" in text
+
+        sources = (await bot.send("/sources")).params
+        titles = [html.escape(i.title, quote=False) for i in seeded_bot.sources()]
+        assert all(title in sources["text"] for title in titles)  # seeds fit on one page
+        assert "reply_markup" not in sources
+        assert "page 1/1" in (await bot.send("/sources 2")).params["text"]
+
+        assert "see /help" in (await bot.send("/nonsense")).params["text"]
+
+        text = (await bot.send("/stats")).params["text"]
+        assert f"Articles: {stats.articles}" in text
+        assert f"Passages: {stats.chunks}" in text
+
+        assert bot.app.post_init is not None
+        await bot.app.post_init(bot.app)  # run_polling does this
+        assert [c["command"] for c in telegram_server.commands] == [
+            "ask",
+            "sources",
+            "stats",
+            "help",
+        ]
+
+
+async def test_sources_pages_with_buttons(
+    start_bot: StartBot,
+    newsbot_factory: Callable[..., Newsbot],
+    tmp_path: Any,
+    telegram_server: FakeTelegramServer,
+) -> None:
+    records = "\n".join(
+        json.dumps(
+            {
+                "title": f"Story {i:02d} about harbour works",
+                "text": f"The harbour in town {i:02d} got a new pier on Monday. "
+                "Workers finished it early.",
+                "source": "Gazette",
+                "published": f"2024-05-{i + 1:02d}",
+            }
+        )
+        for i in range(12)
+    )
+    (tmp_path / "many.jsonl").write_text(records, encoding="utf-8")
+    newsbot = newsbot_factory()
+    newsbot.ingest([tmp_path / "many.jsonl"])
+    async with start_bot(newsbot) as bot:
+        first = await bot.send("/sources")
+        assert "page 1/2" in first.params["text"] and "Story 11" in first.params["text"]
+        [next_button] = first.params["reply_markup"]["inline_keyboard"][0]
+        assert next_button["callback_data"] == "src:2"
+        mark = await bot.press(first)
+        edit = await telegram_server.wait_for("editMessageText", after=mark)
+        assert "page 2/2" in edit.params["text"] and "Story 00" in edit.params["text"]
+        assert "Story 11" not in edit.params["text"]
+        [prev_button] = edit.params["reply_markup"]["inline_keyboard"][0]
+        assert prev_button["callback_data"] == "src:1"
+
+
+async def test_group_chat_answers_only_commands_mentions_and_replies(
+    start_bot: StartBot, seeded_bot: Newsbot, telegram_server: FakeTelegramServer
+) -> None:
+    group = group_chat(GROUP)
+    async with start_bot(seeded_bot, concurrent_updates=1) as bot:
+        mark = len(telegram_server.calls)
+        telegram_server.push_message(
+            PUTIN_Q, from_user={"id": ALICE, "is_bot": False, "first_name": "A"}, chat=group
+        )
+        # updates run one at a time here, so the /help reply proves the chatter was handled
+        help_reply = await bot.send("/help", chat=group)
+        assert "/ask" in help_reply.params["text"]
+        replies = telegram_server.calls_to("sendMessage", chat_id=GROUP)
+        assert replies == [help_reply]
+        assert not [c for c in telegram_server.calls[mark:] if c.method == "sendChatAction"]
+
+        asked = await bot.send(f"/ask {PUTIN_Q}", chat=group)
+        assert "very big mistake" in asked.params["text"]
+        assert asked.params["reply_parameters"]["message_id"]  # replies to the asker
+
+        mentioned = await bot.send(f"@{BOT_USERNAME} {PUTIN_Q}", chat=group)
+        assert "very big mistake" in mentioned.params["text"]
+
+        replied = await bot.send(
+            "and what did Kim say?", chat=group, reply_to=bot.message_for(mentioned)
+        )
+        assert "Kim" in replied.params["text"].split("<b>Sources</b>", 1)[0]
+
+
+async def test_rate_limit_gives_a_friendly_reply(start_bot: StartBot, seeded_bot: Newsbot) -> None:
+    now = [1000.0]
+    async with start_bot(
+        seeded_bot, clock=lambda: now[0], rate_limit_questions=2, rate_limit_window_s=60
+    ) as bot:
+        for _ in range(2):
+            assert (await bot.send("Who won the 2022 World Cup?")).params["text"] == NOT_FOUND
+        limited = (await bot.send("Who won the 2022 World Cup?")).params["text"]
+        assert "faster than I can keep up" in limited and "try again in 60 s" in limited
+        assert (await bot.send("/stats")).params["text"].startswith("<b>Index</b>")
+        now[0] += 61
+        assert (await bot.send("Who won the 2022 World Cup?")).params["text"] == NOT_FOUND
+
+
+async def test_429_is_waited_out_and_the_message_delivered(
+    start_bot: StartBot, seeded_bot: Newsbot, telegram_server: FakeTelegramServer
+) -> None:
+    async with start_bot(seeded_bot) as bot:
+        telegram_server.fail_next("sendMessage", 1, retry_after=1)
+        refused = await bot.send("/stats")
+        delivered = await telegram_server.wait_for(
+            "sendMessage", lambda c: c.params["chat_id"] == ALICE and c != refused
+        )
+        assert telegram_server.calls_to("sendMessage", chat_id=ALICE) == [refused, delivered]
+        assert refused.params["text"] == delivered.params["text"]
+        assert delivered.at - refused.at >= 1.0  # honoured retry_after
+        [message] = telegram_server.bot_messages(ALICE)
+        assert message["text"].startswith("<b>Index</b>")
+
+
+async def test_network_error_is_retried(
+    start_bot: StartBot, seeded_bot: Newsbot, telegram_server: FakeTelegramServer
+) -> None:
+    async with start_bot(seeded_bot) as bot:
+        telegram_server.fail_next("sendMessage", 1, status=502)
+        failed = await bot.send("/stats")
+        delivered = await telegram_server.wait_for(
+            "sendMessage", lambda c: c.params["chat_id"] == ALICE and c != failed
+        )
+        assert telegram_server.calls_to("sendMessage", chat_id=ALICE) == [failed, delivered]
+        [message] = telegram_server.bot_messages(ALICE)
+        assert message["text"] == failed.params["text"]
+
+
+async def test_errors_are_logged_and_the_user_gets_a_generic_apology(
+    start_bot: StartBot,
+    seeded_bot: Newsbot,
+    telegram_server: FakeTelegramServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with start_bot(seeded_bot) as bot:
+        reply = await bot.send(PUTIN_Q)
+        message = bot.message_for(reply)
+        telegram_server.messages.pop((ALICE, message["message_id"]))  # the user deleted it
+        mark = len(telegram_server.calls)
+        telegram_server.push_callback(
+            button_data(reply.params),
+            from_user={"id": ALICE, "is_bot": False, "first_name": "A"},
+            message=message,
+        )
+        apology = await telegram_server.wait_for("sendMessage", after=mark)
+        assert apology.params["text"] == SORRY
+        assert "error while handling an update" in caplog.text
+        assert "message to edit not found" in caplog.text.lower()  # details: log only
+
+
+async def test_token_never_appears_in_logs(
+    start_bot: StartBot,
+    seeded_bot: Newsbot,
+    telegram_server: FakeTelegramServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with start_bot(seeded_bot) as bot:
+        assert logging.getLogger("httpx").level == logging.WARNING
+        caplog.set_level(logging.DEBUG, logger="httpx")  # request URLs carry the token
+        await bot.send("/start")
+        reply = await bot.send(PUTIN_Q)
+        mark = await bot.press(reply)
+        await telegram_server.wait_for("editMessageText", after=mark)
+        telegram_server.fail_next("sendMessage", 1, retry_after=1)
+        refused = await bot.send("Who won the 2022 World Cup?")
+        await telegram_server.wait_for(
+            "sendMessage",
+            lambda c: (
+                c != refused and c.params["chat_id"] == ALICE and c.params["text"] == NOT_FOUND
+            ),
+        )
+    assert REDACTED in caplog.text  # URLs with the token were logged, and cleaned
+    assert TOKEN not in caplog.text
+    assert TOKEN.split(":", 1)[1] not in caplog.text
+    for record in caplog.records:
+        assert TOKEN not in record.getMessage()

@@ -1,0 +1,114 @@
+"""The `newsbot` command line, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _newsbot(
+    data_dir: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(data_dir), "NEWSBOT_LOG_LEVEL": "WARNING"}
+    return subprocess.run(
+        [sys.executable, "-m", "retrieval.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=240,
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("cli")
+    result = _newsbot(data, "ingest", str(SEEDS))
+    assert result.returncode == 0, result.stderr
+    assert "7 new" in result.stdout
+    return data
+
+
+def test_ask_json_prints_exactly_one_object(cli_data: Path) -> None:
+    result = _newsbot(cli_data, "ask", "--json", "What did Putin say about South Korea?")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert data["found"] is True and "very big mistake" in data["answer"]
+    citation = data["citations"][0]
+    assert citation["n"] == 1 and citation["source"] == "Arab News"
+    assert isinstance(citation["score"], float)
+
+
+def test_batch_answers_one_line_per_question(cli_data: Path) -> None:
+    questions = (
+        "Who was jailed for releasing rats outside a mosque?\n\nWho won the 2022 World Cup?\n"
+    )
+    result = _newsbot(cli_data, "ask", "--json", "--batch", "-", stdin=questions)
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["found"] for a in answers] == [True, False]
+    assert "Edmund Fowler" in answers[0]["answer"]
+    assert answers[1]["answer"] == "I couldn't find that in the indexed articles."
+
+
+def test_reingest_reports_unchanged(cli_data: Path) -> None:
+    result = _newsbot(cli_data, "ingest", str(SEEDS))
+    assert result.returncode == 0
+    assert "0 new, 0 changed, 7 unchanged; chunks written: 0" in result.stdout
+
+
+def test_sources_lists_articles(cli_data: Path) -> None:
+    result = _newsbot(cli_data, "sources")
+    assert result.returncode == 0
+    assert "Man jailed in UK after releasing rats outside mosque" in result.stdout
+    assert "7 articles" in result.stdout
+
+
+def test_chat_answers_follow_up(cli_data: Path) -> None:
+    result = _newsbot(
+        cli_data,
+        "chat",
+        stdin="What did Putin say about South Korea?\nand what did Kim say?\nquit\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "very big mistake" in result.stdout
+    assert result.stdout.count("Sources:") == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("ask", ""), "question is empty"),
+        (("ask", "x" * 10_000), "10,000 characters"),
+        (("ingest", "/no/such/folder"), "no such file or folder"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
+    tmp_path: Path, args: tuple[str, ...], needle: str
+) -> None:
+    result = _newsbot(tmp_path, *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and lines[0].startswith("newsbot: error:")
+    assert not (tmp_path / "chroma").exists() and not (tmp_path / "manifest.sqlite3").exists()
+
+
+def test_bad_file_leaves_existing_index_untouched(cli_data: Path, tmp_path: Path) -> None:
+    record = tmp_path / "bad.jsonl"
+    record.write_text('{"title": "No body here"}\n', encoding="utf-8")
+    result = _newsbot(cli_data, "ingest", str(record))
+    assert result.returncode == 2
+    assert "body" in result.stderr
+    assert "7 articles" in _newsbot(cli_data, "sources").stdout
