@@ -92,6 +92,9 @@ class AnswerConfig:
     context_weight: float = 0.5
     lead_sentences: int = 4
     max_embedded: int = 24
+    duplicate_similarity: float = 0.9
+    recency_bonus: float = 0.15
+    duplicate_scan: int = 30
     lead_articles: int = 2
 
 
@@ -165,6 +168,7 @@ class Answerer:
         # Question words found in no candidate: they don't rank candidates, but a question
         # whose key words appear nowhere is probably not answered here.
         absent = (len(wanted) - len(weight)) * math.log(2.0 + len(candidates))
+        recency = _recency(candidates) if question.latest else {}
         scored = []
         support = 0.0
         for candidate, sim, have in zip(candidates, dense, own_terms, strict=True):
@@ -174,13 +178,15 @@ class Answerer:
             )
             coverage = matched / total if total else 0.0
             bonus = self._bonus(question, candidate)
+            bonus += cfg.recency_bonus * recency.get(candidate.article.published or "", 0.0)
             score = cfg.dense_weight * float(sim) + cfg.lexical_weight * coverage + bonus
             whole = matched / (total + absent) if total + absent else 0.0
             support = max(
                 support, cfg.dense_weight * float(sim) + cfg.lexical_weight * whole + bonus
             )
             scored.append((score, candidate))
-        scored.sort(key=lambda pair: pair[0], reverse=True)
+        # Equal scores go to the more recent article.
+        scored.sort(key=lambda pair: (pair[0], pair[1].article.published or ""), reverse=True)
         return scored, support
 
     def _shortlist(self, question: Question, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -216,6 +222,8 @@ class Answerer:
         if question.kind == "when":
             return cfg.type_bonus if _DATE.search(text) else 0.0
         if question.kind == "number":
+            if question.unit and _has_quantity(text, question.unit):
+                return 3 * cfg.type_bonus
             return cfg.type_bonus if _NUMBER.search(text) else 0.0
         if question.kind == "which":
             noun = _which_noun(asked)
@@ -238,7 +246,9 @@ class Answerer:
             # retrieved for the topic: read all of them in the best few articles.
             speaker_articles = set(top_articles[:3])
         seen: set[tuple[str, int]] = set()
-        seen_text: set[str] = set()
+        # Text repeated inside one article (a standfirst bullet echoed in the body) is read
+        # once; the same text in another article is kept, to be grouped as the same story.
+        seen_text: set[tuple[str, str]] = set()
         out: list[_Candidate] = []
         for rank, passage in enumerate(passages):
             chunk = passage.chunk
@@ -269,10 +279,14 @@ class Answerer:
                     continue
                 text = article.text[start:end]
                 key = " ".join(text.lower().split())
-                if (chunk.article_id, start) in seen or key in seen_text or len(text) < 15:
+                if (
+                    (chunk.article_id, start) in seen
+                    or (chunk.article_id, key) in seen_text
+                    or len(text) < 15
+                ):
                     continue
                 seen.add((chunk.article_id, start))
-                seen_text.add(key)
+                seen_text.add((chunk.article_id, key))
                 before = article.text[spans[i - 1][0] : spans[i - 1][1]] if i else ""
                 out.append(
                     _Candidate(
@@ -301,11 +315,17 @@ class Answerer:
                 scored = own
         chosen: list[tuple[float, _Candidate]] = []
         articles: list[str] = []
-        for score, candidate in scored:
+        also: dict[str, list[str]] = {}
+        for score, candidate in scored[: cfg.duplicate_scan]:
+            twin = self._twin(candidate, [c for _, c in chosen])
+            if twin is not None:
+                # The same story from another outlet: cite one, name the others.
+                _note_outlet(also, twin, candidate)
+                continue
             if len(chosen) >= cfg.max_sentences or score < best - within:
-                break
+                continue
             if score < cfg.found_threshold:
-                break
+                continue
             aid = candidate.article.article_id
             if aid not in articles:
                 if len(articles) >= cfg.max_articles:
@@ -331,10 +351,23 @@ class Answerer:
                     url=article.url,
                     quote=quote,
                     score=max(s for s, _ in mine),
+                    also_reported_by=tuple(also.get(aid, ())),
                 )
             )
             parts.extend(f"{c.text} [{n}]" for _, c in mine)
+            if also.get(aid):
+                parts[-1] += f" (also reported by {', '.join(also[aid])})"
         return Answer(question.text, " ".join(parts), True, tuple(citations))
+
+    def _twin(self, candidate: _Candidate, chosen: list[_Candidate]) -> _Candidate | None:
+        """A chosen sentence from another article that says the same thing, if any."""
+        others = [c for c in chosen if c.article.article_id != candidate.article.article_id]
+        if not others:
+            return None
+        vectors = self._encode([candidate.text] + [c.text for c in others])
+        similarity = vectors[1:] @ vectors[0]
+        best = int(np.argmax(similarity))
+        return others[best] if similarity[best] >= self.config.duplicate_similarity else None
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         with self._cache_lock:
@@ -416,6 +449,22 @@ _PLACE = re.compile(
 )
 
 
+_COUNT = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?)"
+_DURATION = re.compile(
+    rf"\b{_COUNT}[\s-]+(?:\w+\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
+    re.I,
+)
+
+
+def _has_quantity(text: str, unit: str) -> bool:
+    """A number of the unit the question asks for: "how long" wants "18 months", "how many
+    counts" wants "four counts"."""
+    if unit == "duration":
+        return bool(_DURATION.search(text))
+    stem = re.escape(unit.rstrip("s")[:6])
+    return bool(re.search(rf"\b{_COUNT}[\s-]+(?:\w+\s+)?{stem}", text, re.I))
+
+
 def _which_noun(asked: str) -> str | None:
     match = re.match(r"^\s*(?:which|what)\s+([a-z]+)", asked)
     return re.escape(match.group(1).removesuffix("'s")) if match else None
@@ -427,6 +476,23 @@ _PROPER = re.compile(r"\b[A-Z][\w’'\-]+")
 def _new_proper(asked: str, text: str) -> bool:
     """A capitalised word after the first that the question does not already contain."""
     return any(w.lower() not in asked for w in _PROPER.findall(text[1:]))
+
+
+def _recency(candidates: Sequence[_Candidate]) -> dict[str, float]:
+    """Each publication date's place among the candidates', 0 (oldest) to 1 (newest)."""
+    dates = sorted({c.article.published for c in candidates if c.article.published})
+    if len(dates) < 2:
+        return {}
+    return {d: i / (len(dates) - 1) for i, d in enumerate(dates)}
+
+
+def _note_outlet(also: dict[str, list[str]], kept: _Candidate, dropped: _Candidate) -> None:
+    outlet = dropped.article.source or dropped.article.title
+    if outlet == kept.article.source:
+        return
+    names = also.setdefault(kept.article.article_id, [])
+    if outlet not in names:
+        names.append(outlet)
 
 
 def _local_idf(wanted: set[str], sentences: Sequence[set[str]]) -> dict[str, float]:

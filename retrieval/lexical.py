@@ -15,6 +15,8 @@ import Stemmer
 from retrieval.models import Chunk
 
 logger = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG, which would print index builds at any app log level.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 

@@ -33,6 +33,8 @@ class Question:
     kind: str  # who | when | where | number | which | say | other
     speaker: str | None = None
     topic: str | None = None
+    unit: str | None = None  # "how many counts" -> "counts"; "how long" -> "duration"
+    latest: bool = False  # "latest", "most recent": newer articles win
 
     @property
     def focus(self) -> str:
@@ -64,7 +66,10 @@ def parse(question: str) -> Question:
     elif re.match(r"^\s*where\b", lowered):
         kind = "where"
     elif re.search(r"\bhow (?:many|much|long|old|far|big|large)\b", lowered):
-        kind = "number"
+        unit = re.search(r"\bhow many\s+(?:\w+\s+)?(\w+)", lowered)
+        if re.search(r"\bhow long\b", lowered):
+            return Question(question, "number", unit="duration")
+        return Question(question, "number", unit=unit.group(1) if unit else None)
     elif re.match(
         r"^\s*(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)\w+", lowered
     ):

@@ -24,6 +24,7 @@ class SearchConfig:
     rrf_k: int = 60
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
+    recency_weight: float = 0.3
 
     def __post_init__(self) -> None:
         if self.candidates < 1 or self.per_article < 1 or self.rrf_k < 1:
@@ -56,6 +57,7 @@ class HybridSearcher:
         k: int = 5,
         where: dict[str, Any] | None = None,
         query_vector: np.ndarray | None = None,
+        prefer_recent: bool = False,
     ) -> list[Passage]:
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -86,9 +88,17 @@ class HybridSearcher:
         for rank, (cid, _) in enumerate(lexical):
             fused[cid] += cfg.lexical_weight / (cfg.rrf_k + rank + 1)
 
+        if prefer_recent:
+            _boost_recent(fused, snapshot.chunks, cfg.recency_weight)
+        # Equal scores go to the more recent article.
+        order = sorted(
+            fused,
+            key=lambda cid: (fused[cid], snapshot.chunks[cid].published or ""),
+            reverse=True,
+        )
         per_article: dict[str, int] = defaultdict(int)
         passages: list[Passage] = []
-        for cid in sorted(fused, key=fused.__getitem__, reverse=True):
+        for cid in order:
             chunk = snapshot.chunks[cid]
             if per_article[chunk.article_id] >= cfg.per_article:
                 continue
@@ -99,6 +109,19 @@ class HybridSearcher:
             if len(passages) >= k:
                 break
         return passages
+
+
+def _boost_recent(fused: dict[str, float], chunks: dict[str, Any], weight: float) -> None:
+    """For "latest" questions: scale scores by how recent each candidate is among the
+    candidates (the newest gets `1 + weight`, the oldest or undated 1)."""
+    dates = sorted({chunks[cid].published for cid in fused if chunks[cid].published})
+    if len(dates) < 2:
+        return
+    position = {d: i / (len(dates) - 1) for i, d in enumerate(dates)}
+    for cid in fused:
+        published = chunks[cid].published
+        if published:
+            fused[cid] *= 1.0 + weight * position[published]
 
 
 def _matches(meta: dict[str, Any], where: dict[str, Any]) -> bool:

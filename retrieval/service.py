@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import replace
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,9 +20,11 @@ from retrieval.locking import WriterLock
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Article, ArticleInfo, IndexStats, IngestReport, Passage
 from retrieval.questions import contextualize, parse, validate
+from retrieval.quotes import Quote, QuoteBook
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore, make_client
+from retrieval.timeframe import timeframe
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +61,7 @@ class Newsbot:
         self.answerer = Answerer(embedder, manifest.articles, answer_config)
         self._lock_path = lock_path
         self._write_lock = threading.Lock()
+        self.quote_book = QuoteBook(lock_path.parent / "quotes.sqlite3", manifest)
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, embedder: Embedder | None = None) -> Newsbot:
@@ -107,6 +112,7 @@ class Newsbot:
                 report = indexer.ingest(articles, progress=progress, on_batch_done=on_batch_done)
             finally:
                 self.catalog.invalidate()
+                self.quote_book.sync()
         logger.info(report.summary())
         return report
 
@@ -116,6 +122,7 @@ class Newsbot:
                 return self._indexer().remove(article_ids)
             finally:
                 self.catalog.invalidate()
+                self.quote_book.sync()
 
     def _indexer(self) -> Indexer:
         chunker = Chunker(
@@ -125,13 +132,23 @@ class Newsbot:
 
     # Reading ---------------------------------------------------------------
 
-    def ask(self, question: str, *, k: int = 5, previous: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        previous: str | None = None,
+        today: date | None = None,
+    ) -> Answer:
         """Answer `question` from the index; `previous` is the chat's last question, so that
-        follow-ups such as "and what did Kim say?" are understood."""
+        follow-ups such as "and what did Kim say?" are understood; `today` anchors "this
+        week" and "latest" (default: the real today)."""
         asked = validate(question)
         effective = contextualize(asked, validate(previous) if previous else None)
         parsed = parse(effective)
-        passages = self.search(effective, k=max(k, 5))
+        if timeframe(effective, today).latest:
+            parsed = replace(parsed, latest=True)
+        passages = self.search_in_time(effective, k=max(k, 5), today=today)
         answer = self.answerer.answer(parsed, passages)
         if effective != asked:
             answer = Answer(asked, answer.text, answer.found, answer.citations)
@@ -141,6 +158,31 @@ class Newsbot:
         self, query: str, *, k: int = 5, where: dict[str, Any] | None = None
     ) -> list[Passage]:
         return self.searcher.search(validate(query), k=k, where=where)
+
+    def search_in_time(self, query: str, *, k: int = 5, today: date | None = None) -> list[Passage]:
+        """Search, favouring the period the query names and, for "latest", recent articles.
+
+        A named period ranks its articles first rather than excluding the rest: "When did
+        France ban headscarves in 2004?" is answered by background in a 2025 article too.
+        """
+        query = validate(query)
+        period = timeframe(query, today)
+        vector = self.embedder.encode([query])[0]
+        passages = self.searcher.search(
+            query, k=k, query_vector=vector, prefer_recent=period.latest
+        )
+        if not period.bounded:
+            return passages
+        inside = self.searcher.search(
+            query, k=k, query_vector=vector, where=period.where(), prefer_recent=period.latest
+        )
+        seen = {p.chunk.chunk_id for p in inside}
+        merged = inside + [p for p in passages if p.chunk.chunk_id not in seen]
+        return merged[: max(k, len(inside))]
+
+    def quotes(self, speaker: str, topic: str | None = None, *, limit: int = 20) -> list[Quote]:
+        """What `speaker` said in the indexed articles, about `topic` if given."""
+        return self.quote_book.find(speaker, topic, limit=limit)
 
     def sources(self) -> list[ArticleInfo]:
         return self.manifest.infos()
@@ -152,4 +194,5 @@ class Newsbot:
         return self.manifest.article(article_id)
 
     def close(self) -> None:
+        self.quote_book.close()
         self.manifest.close()

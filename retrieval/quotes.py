@@ -1,0 +1,142 @@
+"""The quote book: every attributed statement in the index, kept in step with the manifest."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.answering import sentence_terms
+from retrieval.lexical import terms
+from retrieval.manifest import Manifest
+from retrieval.speech import speaker_matches, statements
+
+logger = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS quoted_articles (
+    article_id   TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quotes (
+    article_id TEXT NOT NULL REFERENCES quoted_articles(article_id) ON DELETE CASCADE,
+    speaker    TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    direct     INTEGER NOT NULL,
+    sentence   TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quotes_by_speaker ON quotes(speaker);
+"""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One statement with its speaker and the article it appears in."""
+
+    speaker: str
+    sentence: str
+    direct: bool
+    article_id: str
+    title: str
+    source: str | None
+    published: str | None
+    start: int
+    end: int
+
+
+class QuoteBook:
+    """Statements extracted at ingest (direct quotes and reported speech, "he said" resolved
+    to the last named speaker), derived from the manifest and re-synced after each write."""
+
+    def __init__(self, path: Path, manifest: Manifest) -> None:
+        self._path = path
+        self._manifest = manifest
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.executescript(_SCHEMA)
+
+    def sync(self) -> int:
+        """Bring the book in line with the manifest's complete articles; returns articles read."""
+        done = {aid: h for aid, (h, state) in self._manifest.hashes().items() if state == "done"}
+        with self._lock:
+            have = dict(self._conn.execute("SELECT article_id, content_hash FROM quoted_articles"))
+            gone = [aid for aid in have if done.get(aid) != have[aid]]
+            todo = [aid for aid, h in done.items() if have.get(aid) != h]
+            articles = self._manifest.articles(todo)
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(
+                    "DELETE FROM quoted_articles WHERE article_id = ?", [(a,) for a in gone]
+                )
+                for aid in todo:
+                    article = articles.get(aid)
+                    if article is None:
+                        continue
+                    self._conn.execute(
+                        "INSERT INTO quoted_articles VALUES (?, ?)", (aid, article.content_hash)
+                    )
+                    self._conn.executemany(
+                        "INSERT INTO quotes VALUES (?,?,?,?,?,?)",
+                        [
+                            (aid, s.speaker, s.start, s.end, int(s.direct), s.sentence)
+                            for s in statements(article.text)
+                        ],
+                    )
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        return len(todo)
+
+    def find(self, speaker: str, topic: str | None = None, limit: int = 20) -> list[Quote]:
+        """What `speaker` said (surname or full name), about `topic` if given, best first."""
+        last = speaker.split()[-1] if speaker.split() else speaker
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT speaker, sentence, direct, article_id, start, end FROM quotes "
+                "WHERE speaker LIKE ? ORDER BY article_id, start",
+                (f"%{last}%",),
+            ).fetchall()
+        rows = [r for r in rows if speaker_matches(r[0], speaker)]
+        articles = self._manifest.articles({r[3] for r in rows})
+        wanted = set(terms(topic)) if topic else set()
+        quotes = []
+        for who, sentence, direct, aid, start, end in rows:
+            article = articles.get(aid)
+            if article is None:
+                continue
+            if wanted and not wanted <= sentence_terms(sentence):
+                continue
+            quotes.append(
+                Quote(
+                    who,
+                    sentence,
+                    bool(direct),
+                    aid,
+                    article.title,
+                    article.source,
+                    article.published,
+                    start,
+                    end,
+                )
+            )
+        # Newest first; within an article, in the order written.
+        quotes.sort(key=lambda q: (q.published or "", q.article_id, -q.start), reverse=True)
+        return quotes[:limit]
+
+    def speakers(self) -> list[tuple[str, int]]:
+        with self._lock:
+            return list(
+                self._conn.execute(
+                    "SELECT speaker, COUNT(*) FROM quotes GROUP BY speaker ORDER BY 2 DESC"
+                )
+            )
+
+    def close(self) -> None:
+        self._conn.close()

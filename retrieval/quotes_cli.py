@@ -1,0 +1,44 @@
+"""`newsbot quotes SPEAKER [TOPIC]`: who said what, from the quote book."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import textwrap
+from typing import Any
+
+from retrieval.errors import InputError
+from retrieval.service import Newsbot
+from retrieval.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("quotes", help="what a person said (quotes and reported speech)")
+    p.add_argument("speaker", help="a name, e.g. Putin or 'Sue Mi Terry'")
+    p.add_argument("topic", nargs="?", help="only statements about this")
+    p.add_argument("-n", type=int, default=20, help="at most this many (default 20)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.speaker.strip():
+        raise InputError("the speaker is empty; give a name, e.g. newsbot quotes Putin")
+    bot = Newsbot.open(settings)
+    found = bot.quotes(args.speaker, args.topic, limit=args.n)
+    if args.json:
+        print(json.dumps([q.__dict__ for q in found], ensure_ascii=False))
+        return 0
+    if not found:
+        about = f" about {args.topic}" if args.topic else ""
+        print(f"No statements by {args.speaker}{about} in the indexed articles.")
+        return 0
+    for q in found:
+        meta = ", ".join(x for x in (q.source, q.published) if x)
+        print(f"{q.speaker}{' (quoted)' if q.direct else ''}:")
+        print(textwrap.fill(q.sentence, 100, initial_indent="  ", subsequent_indent="  "))
+        print(f"  — {q.title}" + (f" ({meta})" if meta else ""))
+    return 0

@@ -1,0 +1,100 @@
+"""Time in questions: "latest", "this week", "in June 2024", "on 24 June 2024"."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from retrieval.models import published_ordinal
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+
+_DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+{_YEAR}\b", re.I)
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I
+)
+_ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b", re.I)
+_IN_YEAR = re.compile(rf"\b(?:in|during|since|of)\s+{_YEAR}\b", re.I)
+_LATEST = re.compile(
+    r"\b(?:latest|most recent|newest|recently|recent|current|currently|now|these days)\b", re.I
+)
+_RELATIVE = {
+    "today": (0, 0),
+    "yesterday": (1, 1),
+    "this week": (6, 0),
+    "past week": (7, 0),
+    "last week": (13, 0),
+    "this month": (30, 0),
+    "past month": (30, 0),
+    "last month": (60, 0),
+    "this year": (365, 0),
+    "past year": (365, 0),
+}
+_RELATIVE_RE = re.compile(r"\b(" + "|".join(_RELATIVE) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class Timeframe:
+    """A date range to search in (inclusive, either end open) and whether to favour recency."""
+
+    start: date | None = None
+    end: date | None = None
+    latest: bool = False
+
+    @property
+    def bounded(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def where(self) -> dict[str, Any] | None:
+        """A Chroma `where` filter on chunks' numeric `published_ts`."""
+        parts: list[dict[str, Any]] = []
+        if self.start:
+            parts.append({"published_ts": {"$gte": published_ordinal(self.start.isoformat())}})
+        if self.end:
+            parts.append({"published_ts": {"$lte": published_ordinal(self.end.isoformat())}})
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def timeframe(question: str, today: date | None = None) -> Timeframe:
+    """The period a question asks about, relative to `today` (the question's own date)."""
+    today = today or date.today()
+    latest = bool(_LATEST.search(question))
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO_DATE):
+        match = pattern.search(question)
+        if match:
+            day = _day(match)
+            if day:
+                return Timeframe(day - timedelta(days=1), day + timedelta(days=1), latest)
+    match = _MONTH_YEAR.search(question)
+    if match:
+        year, month = int(match.group("year")), _MONTHS[match.group("month").lower()]
+        last = calendar.monthrange(year, month)[1]
+        return Timeframe(date(year, month, 1), date(year, month, last), latest)
+    match = _IN_YEAR.search(question)
+    if match:
+        year = int(match.group("year"))
+        return Timeframe(date(year, 1, 1), date(year, 12, 31), latest)
+    match = _RELATIVE_RE.search(question)
+    if match:
+        back, forward = _RELATIVE[match.group(1).lower()]
+        return Timeframe(today - timedelta(days=back), today + timedelta(days=forward), latest)
+    return Timeframe(latest=latest)
+
+
+def _day(match: re.Match[str]) -> date | None:
+    month_text = match.group("month")
+    month = int(month_text) if month_text.isdigit() else _MONTHS[month_text.lower()]
+    try:
+        return date(int(match.group("year")), month, int(match.group("day")))
+    except ValueError:
+        return None

@@ -1,0 +1,103 @@
+"""Who said what, the same story from several outlets, and dates in questions."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from retrieval.service import Newsbot
+from retrieval.speech import statements
+from retrieval.timeframe import timeframe
+
+
+def test_he_said_resolves_to_last_named_speaker() -> None:
+    text = (
+        "Putin insisted Seoul has nothing to worry about. "
+        "He strongly warned South Korea against providing weapons, calling it a “very big mistake.” "
+        "“If that happens, we will make corresponding decisions,” he said. "
+        "Sue Mi Terry, a senior fellow, warned that Moscow could share technology. "
+        "“This is deeply concerning,” Terry said."
+    )
+    found = {s.sentence[:20]: s.speaker for s in statements(text)}
+    assert list(found.values()) == ["Putin", "Putin", "Putin", "Sue Mi Terry", "Sue Mi Terry"]
+
+
+def test_quote_book_finds_a_speaker_on_a_topic(seeded_bot: Newsbot) -> None:
+    quotes = seeded_bot.quotes("Putin", "South Korea")
+    assert quotes and all(q.speaker.endswith("Putin") for q in quotes)
+    assert any("very big mistake" in q.sentence for q in quotes)
+    assert all("South Korea" in q.sentence or "Seoul" in q.sentence for q in quotes)
+    assert seeded_bot.quotes("Nobody Atall") == []
+
+
+def test_same_story_from_two_outlets_is_cited_once(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shared = (
+        "The city council of Lakeside voted on Tuesday to build a new bridge over the Silver "
+        "River at a cost of 40 million dollars."
+    )
+    records = [
+        {
+            "title": "Lakeside approves bridge",
+            "source": "Daily Post",
+            "body": shared + " Construction starts next spring.",
+            "published_at": "2024-05-02",
+        },
+        {
+            "title": "Council backs Silver River bridge",
+            "source": "Evening Star",
+            "body": shared + " Critics say the cost is too high.",
+            "published_at": "2024-05-03",
+        },
+    ]
+    path = tmp_path / "bridge.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    bot = newsbot_factory()
+    bot.ingest([path])
+    answer = bot.ask("How much will the Silver River bridge cost?")
+    assert answer.found
+    assert answer.text.count("40 million dollars") == 1
+    assert len(answer.citations) == 1
+    assert answer.citations[0].also_reported_by
+    assert "also reported by" in answer.text
+
+
+def test_timeframes_from_questions() -> None:
+    today = date(2024, 6, 26)
+    june = timeframe("What happened in June 2024?", today)
+    assert (june.start, june.end) == (date(2024, 6, 1), date(2024, 6, 30))
+    week = timeframe("What did Putin say this week?", today)
+    assert week.start == date(2024, 6, 20) and week.end == today
+    assert timeframe("latest news on the pact", today).latest
+    assert not timeframe("Who won?", today).bounded
+    assert june.where() == {
+        "$and": [
+            {"published_ts": {"$gte": 20240601}},
+            {"published_ts": {"$lte": 20240630}},
+        ]
+    }
+
+
+def test_period_and_recency_pick_the_right_article(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    records = [
+        {
+            "title": "Harbour budget approved",
+            "source": "Coast News",
+            "published_at": "2023-03-01",
+            "body": "The harbour council approved a budget of 2 million euros for the pier.",
+        },
+        {
+            "title": "Harbour budget approved again",
+            "source": "Coast News",
+            "published_at": "2024-06-20",
+            "body": "The harbour council approved a budget of 5 million euros for the pier.",
+        },
+    ]
+    path = tmp_path / "harbour.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    bot = newsbot_factory()
+    bot.ingest([path])
+    in_2023 = bot.ask("What budget did the harbour council approve in March 2023?")
+    assert in_2023.citations[0].published == "2023-03-01"
+    latest = bot.ask("What is the latest harbour budget?", today=date(2024, 6, 26))
+    assert latest.citations[0].published == "2024-06-20"
