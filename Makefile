@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # pip here prints a line per package index it skips; keep the real output readable.
-QUIET_PIP := grep -v -e "is ignored: it is neither a file nor a directory" -e "does not provide the extra" || true
+QUIET_PIP := { grep -v -e "is ignored: it is neither a file nor a directory" -e "does not provide the extra" || true; }
 
 .PHONY: help install run test lint eval eval-fast bench clean
 
