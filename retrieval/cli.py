@@ -110,7 +110,7 @@ def chat_loop(bot: Newsbot, stdin: TextIO, stdout: TextIO) -> int:
         except InputError as err:
             print(f"! {err}", file=stdout)
             continue
-        print(format_answer_text(answer), file=stdout, flush=True)
+        print(format_answer_text(answer) + "\n", file=stdout, flush=True)
         previous = question
 
 
