@@ -18,6 +18,7 @@ from bot.redaction import install_secret_redaction
 from bot.settings import BotSettings, derive_file_url
 from bot.store import BotStore
 from bot.throttle import QuestionThrottle
+from bot.updates import ChatOrderedUpdateProcessor
 from retrieval.service import Newsbot
 
 logger = logging.getLogger(__name__)
@@ -41,14 +42,17 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
     clock: Callable[[], float] = time.monotonic,
-    network_retries: int = 3,
+    network_retries: int = 5,
     concurrent_updates: int = 64,
+    request_timeout_s: float | None = None,
 ) -> BotApplication:
     """A ready-to-run Application; run it with `run_polling()` or drive it from a test.
 
     `data_dir` holds the bot's own state: `bot.sqlite3` (answers behind the passages button,
     each chat's last question) and `uploads/`. `base_url`/`base_file_url` override the Bot API
     endpoints (tests, self-hosted servers); by default they come from `settings`.
+    `concurrent_updates` chats are served at once, each chat's updates in order.
+    `request_timeout_s` replaces PTB's connect/read/write timeouts (5 s) for every API call.
     """
     token = settings.token()
     install_secret_redaction(token)  # before the builder: Bot() logs its URL, token included
@@ -73,9 +77,19 @@ def build_application(
         .token(token)
         .rate_limiter(RetryingRateLimiter(max_retries=3, network_retries=network_retries))
         # Answers run in worker threads; concurrent updates let other chats proceed meanwhile.
-        .concurrent_updates(concurrent_updates)
+        .concurrent_updates(ChatOrderedUpdateProcessor(concurrent_updates))
         .post_init(_post_init)
     )
+    if request_timeout_s is not None:
+        timeout = request_timeout_s
+        builder = (
+            builder.connect_timeout(timeout)
+            .read_timeout(timeout)
+            .write_timeout(timeout)
+            .get_updates_connect_timeout(timeout)
+            .get_updates_read_timeout(timeout)
+            .get_updates_write_timeout(timeout)
+        )
     if base_url:
         builder = builder.base_url(base_url).base_file_url(
             base_file_url or derive_file_url(base_url)

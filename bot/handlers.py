@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import logging
 import math
+import re
 from pathlib import Path
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -17,7 +19,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -41,9 +43,16 @@ from bot.formatting import (
     split_html,
     utf16_len,
 )
+from bot.questions import question_problem
 from bot.store import BotStore
 from bot.throttle import QuestionThrottle
-from bot.uploads import UploadRejected, check_upload, save_upload, too_big_message
+from bot.uploads import (
+    UploadRejected,
+    check_upload,
+    display_name,
+    save_upload,
+    too_big_message,
+)
 from retrieval.errors import InputError
 from retrieval.models import Answer, IngestReport
 from retrieval.service import Newsbot
@@ -66,6 +75,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _PASSAGES_PREFIX = "q:"
 _SOURCES_PREFIX = "src:"
 _MAX_TITLES_SHOWN = 10
+_PAGE_RE = re.compile(r"[0-9]{1,6}")
 
 
 class BotHandlers:
@@ -103,7 +113,8 @@ class BotHandlers:
         app.add_handler(MessageHandler(text & filters.ChatType.GROUPS, self.group_text))
         app.add_handler(MessageHandler(new & filters.ChatType.PRIVATE, self.not_understood))
         app.add_handler(CallbackQueryHandler(self.show_passages, pattern=r"^q:"))
-        app.add_handler(CallbackQueryHandler(self.sources_page, pattern=r"^src:\d+$"))
+        app.add_handler(CallbackQueryHandler(self.sources_page, pattern=r"^src:[0-9]{1,6}$"))
+        app.add_handler(CallbackQueryHandler(self.unknown_button))
         app.add_error_handler(self.on_error)
 
     # ------------------------------------------------------------------ access
@@ -118,7 +129,7 @@ class BotHandlers:
             return
         logger.info("refused update from user %s in chat %s", user.id, chat_id)
         if update.callback_query is not None:
-            await update.callback_query.answer(REFUSED)
+            await _answer_query(update.callback_query, REFUSED)
         elif update.message is not None and chat is not None:
             message = update.message
             if chat.type == ChatType.PRIVATE or _is_for_bot(message, context):
@@ -163,15 +174,21 @@ class BotHandlers:
 
     async def _answer(self, message: Message, context: Context, question: str) -> None:
         question = question.strip()
+        # Refused before anything else: no typing indicator, no throttle slot, no retrieval.
+        problem = question_problem(question, raw=message.text)
+        if problem is not None:
+            await _reply_to(message, problem)
+            return
         chat_id = message.chat_id
         user = message.from_user
         wait = self.throttle.acquire(user.id) if user is not None else 0.0
         if wait > 0:
-            await message.reply_text(
+            await _reply_to(
+                message,
                 f"You're asking faster than I can keep up (at most "
                 f"{self.throttle.max_questions} questions every "
                 f"{self.throttle.window_s:g} seconds). "
-                f"Please try again in {math.ceil(wait)} s."
+                f"Please try again in {math.ceil(wait)} s.",
             )
             return
         previous = self.store.last_question(chat_id)
@@ -181,30 +198,42 @@ class BotHandlers:
                     self.newsbot.ask, question, k=self.k, previous=previous
                 )
         except InputError as err:
-            await message.reply_text(str(err))
+            await _reply_to(message, str(err))
             return
         self.store.remember_question(chat_id, question)
         await self._send_answer(message, answer)
 
     async def _send_answer(self, message: Message, answer: Answer) -> None:
+        """Each answer replies to its question: a user who sent several before the first
+        answer came back sees which answer is which."""
         if not answer.found:
-            await message.reply_text(answer.text)
+            await _reply_to(message, answer.text)
             return
         parts = format_answer(answer, with_passages=False)
         key = self.store.save_answer(message.chat_id, answer) if has_passages(answer) else None
         sent_ids: list[int] = []
+        complete = True
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            sent = await message.reply_text(
-                part,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-                reply_markup=_passages_markup(key) if key and last else None,
-                do_quote=None if index == 0 else False,
-            )
+            try:
+                sent = await message.reply_text(
+                    part,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                    reply_markup=_passages_markup(key) if key and last else None,
+                    do_quote=index == 0,
+                    allow_sending_without_reply=True,
+                )
+            except TimedOut:
+                # Most likely delivered (see bot.network); sending it again could show it
+                # twice. The button then edits the message it sits on, as best it can.
+                logger.warning("part %d of an answer timed out; not sending it again", index + 1)
+                complete = False
+                continue
             sent_ids.append(sent.message_id)
         if key:
-            self.store.set_message_ids(key, sent_ids)
+            # Without every part's id the button edits just the message it sits on.
+            self.store.set_message_ids(key, sent_ids if complete else [])
 
     async def show_passages(self, update: Update, context: Context) -> None:
         """The button: re-render the answer with its quoted passages, in the same messages."""
@@ -214,9 +243,9 @@ class BotHandlers:
         stored = self.store.load_answer(query.data.removeprefix(_PASSAGES_PREFIX))
         chat_id = query.message.chat.id
         if stored is None or stored.chat_id != chat_id:
-            await query.answer(EXPIRED)
+            await _answer_query(query, EXPIRED)
             return
-        await query.answer()
+        await _answer_query(query)
         parts = format_answer(stored.answer, with_passages=True)
         message_ids = list(stored.message_ids) or [query.message.message_id]
         for index, part in enumerate(parts):
@@ -254,7 +283,7 @@ class BotHandlers:
         if message is None:
             return
         args = context.args or []
-        page = int(args[0]) if args and args[0].isdigit() else 1
+        page = int(args[0]) if args and _PAGE_RE.fullmatch(args[0]) else 1
         text, markup = await self._sources_page(page)
         await message.reply_text(
             text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
@@ -264,7 +293,7 @@ class BotHandlers:
         query = update.callback_query
         if query is None or query.data is None:
             return
-        await query.answer()
+        await _answer_query(query)
         text, markup = await self._sources_page(int(query.data.removeprefix(_SOURCES_PREFIX)))
         try:
             await query.edit_message_text(
@@ -276,6 +305,11 @@ class BotHandlers:
         except BadRequest as err:
             if "not modified" not in str(err).lower():
                 raise
+
+    async def unknown_button(self, update: Update, context: Context) -> None:
+        """Buttons this bot never made (forged callback data): stop the client's spinner."""
+        if update.callback_query is not None:
+            await _answer_query(update.callback_query, EXPIRED)
 
     async def _sources_page(self, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
         infos = await asyncio.to_thread(self.newsbot.sources)
@@ -299,7 +333,7 @@ class BotHandlers:
             await message.reply_text(ADMINS_ONLY)
             return
         document = message.document
-        shown_name = document.file_name or "the file"
+        shown_name = display_name(document.file_name)
         try:
             check_upload(document.file_name, document.file_size, self.max_upload_bytes)
         except UploadRejected as err:
@@ -312,7 +346,15 @@ class BotHandlers:
                     too_big_message(telegram_file.file_size, self.max_upload_bytes)
                 )
                 return
-            content = bytes(await telegram_file.download_as_bytearray())
+            try:
+                content = bytes(await telegram_file.download_as_bytearray())
+            except NetworkError as err:  # downloads bypass the retrying rate limiter
+                logger.warning("downloading %s failed: %s", shown_name, err)
+                await message.reply_text(
+                    f"I could not download {shown_name} from Telegram (a network problem); "
+                    "please send it again."
+                )
+                return
             if len(content) > self.max_upload_bytes:
                 await message.reply_text(too_big_message(len(content), self.max_upload_bytes))
                 return
@@ -341,12 +383,31 @@ class BotHandlers:
         if update is None and isinstance(error, NetworkError):
             logger.warning("Telegram network problem (retrying): %s", error)
             return
+        if isinstance(error, TimedOut):
+            # The reply that timed out has most likely arrived; an apology after it would
+            # only confuse, and one sent into a slow network would probably time out too.
+            logger.warning("a reply timed out while handling an update: %s", error)
+            return
         logger.error("error while handling an update", exc_info=error)
         if isinstance(update, Update) and update.effective_chat is not None:
             try:
                 await context.bot.send_message(update.effective_chat.id, SORRY)
             except TelegramError as err:
                 logger.warning("could not tell the user about the error: %s", err)
+
+
+async def _reply_to(message: Message, text: str) -> None:
+    """A plain-text reply that quotes the question (still sent if that was deleted)."""
+    await message.reply_text(text, do_quote=True, allow_sending_without_reply=True)
+
+
+async def _answer_query(query: CallbackQuery, text: str | None = None) -> None:
+    """Stop the button's spinner. Cosmetic, so it never fails the update: Telegram refuses a
+    second answer (after a retried, timed-out first one) and presses older than 15 minutes."""
+    try:
+        await query.answer(text)
+    except (BadRequest, TimedOut) as err:
+        logger.debug("could not answer the button press: %s", err)
 
 
 def _passages_markup(key: str) -> InlineKeyboardMarkup:

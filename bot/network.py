@@ -7,14 +7,18 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import httpx
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 
 logger = logging.getLogger(__name__)
 
-# A timed-out send may still have been delivered; retrying those would post duplicates, so
-# only calls that are safe to repeat are retried after a timeout.
+# A send that timed out waiting for the answer may still have been delivered; retrying it
+# would post a duplicate, so after a timeout only calls that are safe to repeat are retried,
+# and sends only when the request provably never left (see `_never_sent`).
 _SEND_PREFIXES = ("send", "forward", "copy")
+# Errors raised before a byte of the request went out: no connection, or no free one.
+_UNSENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -25,7 +29,7 @@ class RetryingRateLimiter(AIORateLimiter):
         self,
         *,
         max_retries: int = 3,
-        network_retries: int = 3,
+        network_retries: int = 5,
         backoff_s: float = 0.5,
         **limits: Any,
     ) -> None:
@@ -50,8 +54,7 @@ class RetryingRateLimiter(AIORateLimiter):
             except BadRequest:  # our request was wrong; sending it again will not help
                 raise
             except NetworkError as err:
-                repeatable = not (isinstance(err, TimedOut) and endpoint.startswith(_SEND_PREFIXES))
-                if attempt == self.network_retries or not repeatable:
+                if attempt == self.network_retries or not _repeatable(endpoint, err):
                     raise
                 delay = self.backoff_s * 2**attempt
                 logger.warning(
@@ -59,3 +62,24 @@ class RetryingRateLimiter(AIORateLimiter):
                 )
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # the loop always returns or raises
+
+
+def _repeatable(endpoint: str, err: NetworkError) -> bool:
+    """Whether sending the request again should not post a second message.
+
+    An error status (5xx) or a connection dropped without an answer is taken to mean the Bot
+    API did not carry the call out (a drop after it did cannot be told apart; posting twice
+    then beats losing the answer); a timeout while waiting for the answer means it may have.
+    """
+    if not isinstance(err, TimedOut) or not endpoint.startswith(_SEND_PREFIXES):
+        return True
+    return _never_sent(err)
+
+
+def _never_sent(err: BaseException) -> bool:
+    cause: BaseException | None = err
+    while cause is not None:
+        if isinstance(cause, _UNSENT):
+            return True
+        cause = cause.__cause__
+    return False

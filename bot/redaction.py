@@ -6,6 +6,7 @@ import logging
 import threading
 import traceback
 from typing import Any
+from urllib.parse import quote
 
 REDACTED = "<redacted-token>"
 
@@ -21,10 +22,10 @@ class SecretRedactingFilter(logging.Filter):
     def add(self, secret: str) -> None:
         if secret:
             with self._lock:
-                self._secrets = self._secrets | {secret}
+                self._secrets = self._secrets | _variants(secret)
 
     def redact(self, text: str) -> str:
-        for secret in self._secrets:
+        for secret in sorted(self._secrets, key=len, reverse=True):  # whole token first
             text = text.replace(secret, REDACTED)
         return text
 
@@ -36,7 +37,10 @@ class SecretRedactingFilter(logging.Filter):
         except Exception:  # a malformed record is the logging module's problem, not ours
             return True
         clean = self.redact(message)
-        if clean != message:
+        if clean != message or record.args:
+            # Freeze the text as it is now: arguments may be objects their owner changes after
+            # logging them (PTB logs getFile's result, then writes the download URL, token
+            # and all, into it), and a handler that formats later would show the change.
             record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
             text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
@@ -74,6 +78,18 @@ def install_secret_redaction(secret: str) -> SecretRedactingFilter:
 
             logging.setLogRecordFactory(factory)
             _INSTALLED = True
-    # httpx logs every request URL, token included, at INFO.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # httpx logs every request at INFO, a line per long poll; unless someone chose its level.
+    httpx_logger = logging.getLogger("httpx")
+    if httpx_logger.level == logging.NOTSET:
+        httpx_logger.setLevel(logging.WARNING)
     return _FILTER
+
+
+def _variants(secret: str) -> set[str]:
+    """The secret as logs may show it: whole, URL-encoded, and a bot token's secret half
+    (`123456:ABC…` -> `ABC…`), which identifies the bot on its own."""
+    variants = {secret, quote(secret, safe="")}
+    _, colon, tail = secret.partition(":")
+    if colon and len(tail) >= 16:
+        variants.add(tail)
+    return variants

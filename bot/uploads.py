@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".json", ".jsonl")
 _UNSAFE_RE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME_CHARS = 80
+_MAX_SHOWN_CHARS = 100
 
 
 class UploadRejected(Exception):
@@ -25,13 +26,22 @@ def check_upload(file_name: str | None, declared_size: int | None, max_bytes: in
     """Refuse (before downloading) files of the wrong type or announced as too big."""
     suffix = upload_suffix(file_name)
     if suffix not in ALLOWED_SUFFIXES:
-        shown = suffix or "(no extension)"
+        shown = display_name(suffix, limit=20) if suffix else "(no extension)"
         raise UploadRejected(
             f"I can only add {', '.join(ALLOWED_SUFFIXES)} files, not {shown}; "
             "export the article as text, Markdown, HTML or JSON and send it again."
         )
     if declared_size is not None and declared_size > max_bytes:
         raise UploadRejected(too_big_message(declared_size, max_bytes))
+
+
+def display_name(file_name: str | None, *, limit: int = _MAX_SHOWN_CHARS) -> str:
+    """The sent name as the user typed it, fit to quote back: control characters (a newline,
+    a NUL) shown as '?', and cut to `limit` characters."""
+    if not file_name:
+        return "the file"
+    shown = "".join("?" if unicodedata.category(ch) == "Cc" else ch for ch in file_name)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def too_big_message(size: int, max_bytes: int) -> str:

@@ -32,12 +32,14 @@ from retrieval.models import (
     IngestReport,
     Passage,
 )
+from retrieval.questions import MAX_QUESTION_CHARS, validate
 from retrieval.retriever import NewsRetriever
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
 
 __all__ = [
+    "MAX_QUESTION_CHARS",
     "NOT_FOUND",
     "Answer",
     "AnswerConfig",
@@ -59,4 +61,5 @@ __all__ = [
     "StoreError",
     "StoreLockedError",
     "StoreUnavailableError",
+    "validate",
 ]

@@ -1,17 +1,26 @@
 """A fake Telegram Bot API server on 127.0.0.1 for driving a real python-telegram-bot app.
 
-Stdlib only (`http.server` in a thread), so it needs no extra dependency. Tests push updates
-with `push_message` / `push_callback`, the bot long-polls them with getUpdates, and every call
-the bot makes is recorded in `calls` for assertions.
+Stdlib only (`http.server`, one thread per connection), so it needs no extra dependency. Tests
+push updates with `push_message` / `push_callback`, the bot long-polls them with getUpdates, and
+every call the bot makes is recorded in `calls` for assertions. `inject_faults` makes a share of
+calls fail the ways the real API does (timeouts, dropped connections, 5xx, 429) and makes
+Telegram deliver some updates twice; HTML messages are checked like Telegram checks them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import itertools
 import json
+import random
+import re
+import socket
+import struct
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,14 +50,53 @@ _JSON_PARAMS = {
     "link_preview_options",
     "reply_parameters",
 }
+_DOWNLOAD = "download"  # the name `fail_next` and `FaultPlan.methods` use for file downloads
 _INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "message_thread_id"}
+
+
+FAULT_KINDS = ("timeout", "reset", "5xx", "429")
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """Which API calls fail, and how, while the plan is active (see `inject_faults`).
+
+    The kinds: "timeout" carries the call out, then holds the response `stall_s` seconds (plus
+    a getUpdates' long-poll time), past the client's read timeout, so the client never hears
+    that it worked; "reset" drops the connection before the call is carried out; "5xx" answers
+    500 or 502; "429" answers Too Many Requests with `retry_after`. Whether a call fails
+    depends only on the seed, the call (method and parameters) and how many identical calls
+    came before it, so the bot's sends fail the same way whatever the thread timing.
+    `redeliver_rate` is the share of updates Telegram delivers a second time, in a later
+    getUpdates answer, as its at-least-once delivery allows.
+    """
+
+    rate: float = 0.2
+    seed: int = 0
+    kinds: tuple[str, ...] = FAULT_KINDS
+    stall_s: float = 3.0
+    retry_after: int = 1
+    methods: frozenset[str] | None = None  # None: every method
+    redeliver_rate: float = 0.0
 
 
 @dataclass(frozen=True)
 class ApiCall:
+    """One request as the server saw it: `status` is what it answered (0: dropped the
+    connection) and `result` what a successful call returned, also when an injected timeout
+    kept the answer from reaching the client."""
+
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    status: int = 200
+    fault: str | None = None
+    result: Any = None
+
+    @property
+    def delivered(self) -> bool:
+        """The server carried the call out (whether or not the client heard back)."""
+        return self.status == 200
 
 
 def user(user_id: int, first_name: str = "Tester", username: str | None = None) -> dict[str, Any]:
@@ -70,6 +118,14 @@ def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # a burst of new connections must not be refused by the backlog
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # clients hang up on purpose here (timeouts, shutdown); no tracebacks on stderr
+
+
 class FakeTelegramServer:
     """In-memory Bot API: `/bot<token>/<method>` and `/file/bot<token>/<path>`."""
 
@@ -79,17 +135,26 @@ class FakeTelegramServer:
         self.calls: list[ApiCall] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.commands: list[dict[str, Any]] = []
+        self.fault_counts: Counter[str] = Counter()
+        self.redelivered: list[int] = []  # update ids delivered a second time
         self._updates: list[dict[str, Any]] = []
+        self._history: dict[int, dict[str, Any]] = {}
+        self._redeliveries: list[dict[str, Any]] = []
+        self._seen_update_ids: set[int] = set()
+        self._message_updates: dict[int, int] = {}  # message id -> update id
         self._files: dict[str, tuple[str, bytes, int]] = {}  # id -> (path, content, size)
         self._chats: dict[int, dict[str, Any]] = {}
-        self._failures: dict[str, list[tuple[int, int]]] = {}  # method -> (status, retry_after)
+        self._failures: dict[str, list[tuple[str, int, int]]] = {}  # method -> fault, status, …
+        self._faults: FaultPlan | None = None
+        self._identical_calls: Counter[str] = Counter()
+        self._answered_queries: set[str] = set()
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._ids = itertools.count(1)
         self._cond = threading.Condition()
         self._closing = False
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
+        self._stopping = threading.Event()
+        self._httpd = _HTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     # ---------------------------------------------------------------- lifecycle
@@ -114,6 +179,7 @@ class FakeTelegramServer:
         with self._cond:
             self._closing = True
             self._cond.notify_all()
+        self._stopping.set()  # ends injected stalls at once
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
@@ -129,7 +195,9 @@ class FakeTelegramServer:
     def push_update(self, payload: dict[str, Any]) -> int:
         with self._cond:
             update_id = next(self._update_ids)
-            self._updates.append({"update_id": update_id, **payload})
+            update = {"update_id": update_id, **payload}
+            self._updates.append(update)
+            self._history[update_id] = update
             self._cond.notify_all()
         return update_id
 
@@ -161,7 +229,9 @@ class FakeTelegramServer:
             message["reply_to_message"] = reply_to
         if document is not None:
             message["document"] = document
-        self.push_update({"message": message})
+        update_id = self.push_update({"message": message})
+        with self._cond:
+            self._message_updates[message["message_id"]] = update_id
         return message
 
     def push_callback(
@@ -182,6 +252,24 @@ class FakeTelegramServer:
         )
         return query_id
 
+    def update_id_of(self, message: dict[str, Any]) -> int:
+        """The update that brought a message pushed with `push_message`."""
+        with self._cond:
+            return self._message_updates[message["message_id"]]
+
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an update again in the next getUpdates answer after its first delivery,
+        even if it was confirmed: Telegram promises at-least-once delivery, and a restart
+        before the offset was confirmed, or a glitch on its side, brings old updates back."""
+        with self._cond:
+            self._redeliveries.append(self._history[update_id])
+            self._cond.notify_all()
+
+    def inject_faults(self, plan: FaultPlan | None) -> None:
+        """Start failing calls as `plan` says (None: stop)."""
+        with self._cond:
+            self._faults = plan
+
     def add_file(
         self, content: bytes, file_name: str, *, declared_size: int | None = None
     ) -> dict[str, Any]:
@@ -200,12 +288,30 @@ class FakeTelegramServer:
         }
 
     def fail_next(
-        self, method: str, times: int = 1, *, retry_after: int = 1, status: int = 429
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        retry_after: int = 1,
+        status: int = 429,
+        kind: str | None = None,
     ) -> None:
         """Answer the next `times` calls of `method` with HTTP 429 Too Many Requests (or, with
-        `status=502`, a Bad Gateway, which the client sees as a network error)."""
+        `status=502`, a Bad Gateway, which the client sees as a network error). `kind`
+        "timeout" or "reset" fails them as `FaultPlan` describes instead (give the server a
+        plan with `rate=0` to set the stall)."""
+        fault = kind or ("429" if status == 429 else "5xx")
+        if fault == "reset":
+            status = 0
+        elif fault == "timeout":
+            status = 200
         with self._cond:
-            self._failures.setdefault(method, []).extend([(status, retry_after)] * times)
+            self._failures.setdefault(method, []).extend([(fault, status, retry_after)] * times)
+
+    @property
+    def pending_redeliveries(self) -> int:
+        with self._cond:
+            return len(self._redeliveries)
 
     def calls_to(self, method: str, **match: Any) -> list[ApiCall]:
         with self._cond:
@@ -245,32 +351,81 @@ class FakeTelegramServer:
 
     # ---------------------------------------------------------------- the API
 
-    def _record(self, method: str, params: dict[str, Any]) -> tuple[int, int] | None:
-        with self._cond:
-            self.calls.append(ApiCall(method, params))
-            queued = self._failures.get(method)
-            return queued.pop(0) if queued else None
+    def _call(self, method: str, params: dict[str, Any]) -> _Reply:
+        arrived = time.monotonic()
+        fault, status, retry_after = self._pick_fault(method, params)
+        if fault is not None and fault != "timeout":
+            with self._cond:
+                self.calls.append(ApiCall(method, params, arrived, status, fault))
+            if fault == "reset":
+                return _Reply(0, None)
+            if status == 429:
+                return _Reply(
+                    429,
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {retry_after}",
+                        "parameters": {"retry_after": retry_after},
+                    },
+                )
+            description = "Bad Gateway" if status == 502 else "Internal Server Error"
+            return _Reply(status, {"ok": False, "error_code": status, "description": description})
 
-    def _call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        failure = self._record(method, params)
-        if failure is not None and failure[0] != 429:
-            return failure[0], {"ok": False, "error_code": failure[0], "description": "Bad Gateway"}
-        if failure is not None:
-            retry_after = failure[1]
-            return 429, {
-                "ok": False,
-                "error_code": 429,
-                "description": f"Too Many Requests: retry after {retry_after}",
-                "parameters": {"retry_after": retry_after},
-            }
+        lost = fault == "timeout"
         handler = getattr(self, f"_api_{method}", None)
+        result: Any = None
         if handler is None:
-            return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
-        try:
-            result = handler(params)
-        except _ApiError as err:
-            return err.status, {"ok": False, "error_code": err.status, "description": err.text}
-        return 200, {"ok": True, "result": result}
+            status, payload = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+        else:
+            try:
+                result = (
+                    self._api_getUpdates(params, lost=lost)
+                    if method == "getUpdates"
+                    else (handler(params))
+                )
+            except _ApiError as err:
+                status = err.status
+                payload = {"ok": False, "error_code": err.status, "description": err.text}
+            else:
+                status, payload = 200, {"ok": True, "result": result}
+        with self._cond:
+            self.calls.append(ApiCall(method, params, arrived, status, fault, result))
+        stall = 0.0
+        if lost:
+            plan = self._faults or FaultPlan()
+            stall = plan.stall_s + float(params.get("timeout") or 0)
+        return _Reply(status, payload, stall)
+
+    def _pick_fault(self, method: str, params: dict[str, Any]) -> tuple[str | None, int, int]:
+        """(kind, status, retry_after) of the failure this call gets, or (None, 200, 0)."""
+        with self._cond:
+            queued = self._failures.get(method)
+            if queued:
+                return queued.pop(0)
+            plan = self._faults
+            if plan is None or not plan.rate or method in ("close", "logOut"):
+                return None, 200, 0
+            if plan.methods is None and method == _DOWNLOAD:
+                return None, 200, 0  # file downloads fail only when a plan names them
+            if plan.methods is not None and method not in plan.methods:
+                return None, 200, 0
+            key = hashlib.sha1(
+                json.dumps([method, params], sort_keys=True, default=str).encode()
+            ).hexdigest()
+            repeat = self._identical_calls[key]
+            self._identical_calls[key] += 1
+        rng = random.Random(f"{plan.seed}|{key}|{repeat}")
+        if rng.random() >= plan.rate:
+            return None, 200, 0
+        kind = rng.choice(plan.kinds)
+        with self._cond:
+            self.fault_counts[kind] += 1
+        if kind == "429":
+            return kind, 429, plan.retry_after
+        if kind == "5xx":
+            return kind, rng.choice((500, 502)), 0
+        return kind, (0 if kind == "reset" else 200), 0
 
     def _api_getMe(self, params: dict[str, Any]) -> Any:
         return BOT_USER
@@ -293,15 +448,36 @@ class FakeTelegramServer:
         with self._cond:
             return list(self.commands)
 
-    def _api_getUpdates(self, params: dict[str, Any]) -> Any:
+    def _api_getUpdates(self, params: dict[str, Any], *, lost: bool = False) -> Any:
+        """Updates from `offset` on, after any due for a second delivery. With `lost` the answer
+        will not reach the client, so nothing counts as delivered."""
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         wait = min(float(params.get("timeout") or 0), self.poll_cap_s)
         with self._cond:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            if not self._updates and wait > 0 and not self._closing:
+            if not self._updates and not self._redeliveries and wait > 0 and not self._closing:
                 self._cond.wait(wait)
-            return list(self._updates[:limit])
+            fresh = list(self._updates[:limit])
+            if lost:
+                return fresh
+            # Only what was delivered before comes again; never ahead of its predecessors.
+            due = [u for u in self._redeliveries if u["update_id"] in self._seen_update_ids]
+            again = due[:limit]
+            self._redeliveries = [u for u in self._redeliveries if u not in again]
+            batch = again + fresh[: limit - len(again)]
+            self.redelivered.extend(u["update_id"] for u in again)
+            plan = self._faults
+            for update in batch[len(again) :]:
+                update_id = update["update_id"]
+                if update_id in self._seen_update_ids:
+                    continue
+                self._seen_update_ids.add(update_id)
+                if plan is not None and plan.redeliver_rate > 0:
+                    rng = random.Random(f"{plan.seed}|redeliver|{update_id}")
+                    if rng.random() < plan.redeliver_rate:
+                        self._redeliveries.append(update)
+            return batch
 
     def _api_sendMessage(self, params: dict[str, Any]) -> Any:
         chat_id = int(params["chat_id"])
@@ -310,6 +486,8 @@ class FakeTelegramServer:
             raise _ApiError(400, "Bad Request: message text is empty")
         if _utf16_len(text) > 4096:
             raise _ApiError(400, "Bad Request: message is too long")
+        if params.get("parse_mode") == "HTML":
+            check_html(text)
         with self._cond:
             message_id = next(self._message_ids)
             message: dict[str, Any] = {
@@ -328,6 +506,8 @@ class FakeTelegramServer:
         text = str(params.get("text") or "")
         if _utf16_len(text) > 4096:
             raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        if params.get("parse_mode") == "HTML":
+            check_html(text)
         with self._cond:
             message = self._message(params)
             if (
@@ -354,13 +534,24 @@ class FakeTelegramServer:
 
     def _api_deleteMessage(self, params: dict[str, Any]) -> Any:
         with self._cond:
-            self.messages.pop((int(params["chat_id"]), int(params["message_id"])), None)
+            key = (int(params["chat_id"]), int(params["message_id"]))
+            if self.messages.pop(key, None) is None:
+                raise _ApiError(400, "Bad Request: message to delete not found")
         return True
 
     def _api_sendChatAction(self, params: dict[str, Any]) -> Any:
         return True
 
     def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        query_id = str(params.get("callback_query_id"))
+        with self._cond:
+            if query_id in self._answered_queries:  # as Telegram: one answer per press
+                raise _ApiError(
+                    400,
+                    "Bad Request: query is too old and response timeout expired or query ID is "
+                    "invalid",
+                )
+            self._answered_queries.add(query_id)
         return True
 
     def _api_getFile(self, params: dict[str, Any]) -> Any:
@@ -413,6 +604,17 @@ class FakeTelegramServer:
                 file_prefix = f"/file/bot{server.token}/"
                 api_prefix = f"/bot{server.token}/"
                 if path.startswith(file_prefix):
+                    fault, status, _ = server._pick_fault(_DOWNLOAD, {"path": path})
+                    if fault == "reset":
+                        self._reset()
+                        return
+                    if fault == "timeout":
+                        server._stopping.wait((server._faults or FaultPlan()).stall_s)
+                        self.close_connection = True
+                        return
+                    if fault is not None:
+                        self._send(status, b'{"ok":false}', "application/json")
+                        return
                     content = server._download(path[len(file_prefix) :])
                     if content is None:
                         self._send(404, b'{"ok":false,"error_code":404}', "application/json")
@@ -425,8 +627,22 @@ class FakeTelegramServer:
                     return
                 method = path[len(api_prefix) :]
                 params = _parse_params(url.query, body, self.headers.get("Content-Type", ""))
-                status, payload = server._call(method, params)
-                self._send(status, json.dumps(payload).encode(), "application/json")
+                reply = server._call(method, params)
+                if reply.payload is None:
+                    self._reset()
+                    return
+                if reply.stall_s and server._stopping.wait(reply.stall_s):
+                    self.close_connection = True
+                    return
+                self._send(reply.status, json.dumps(reply.payload).encode(), "application/json")
+
+            def _reset(self) -> None:
+                """Drop the connection without an answer: a TCP reset, not a clean close."""
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
 
             def _send(self, status: int, body: bytes, content_type: str) -> None:
                 try:
@@ -435,10 +651,64 @@ class FakeTelegramServer:
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    self.close_connection = True  # the client gave up (e.g. shutting down)
+                except OSError:
+                    self.close_connection = True  # the client gave up (a timeout, shutting down)
 
         return Handler
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    payload: dict[str, Any] | None  # None: drop the connection without answering
+    stall_s: float = 0.0
+
+
+# Telegram's HTML: these tags only, properly nested; named entities only these four.
+_HTML_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a"}
+    | {"tg-emoji", "code", "pre", "blockquote"}
+)
+_HTML_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
+_HTML_TOKEN_RE = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?>|&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
+    r"|[<&]"
+)
+
+
+def check_html(text: str) -> None:
+    """Reject what the Bot API rejects with "can't parse entities" (parse_mode=HTML)."""
+    stack: list[str] = []
+    for match in _HTML_TOKEN_RE.finditer(text):
+        closing, name, _, entity = match.groups()
+        where = f"at byte offset {len(text[: match.start()].encode())}"
+        if entity is not None:
+            if not entity.startswith("#") and entity not in _HTML_ENTITIES:
+                raise _ApiError(
+                    400, f"Bad Request: can't parse entities: unsupported entity &{entity}; {where}"
+                )
+            continue
+        if name is None:
+            raise _ApiError(
+                400, f"Bad Request: can't parse entities: unexpected {match.group()!r} {where}"
+            )
+        name = name.lower()
+        if name not in _HTML_TAGS:
+            raise _ApiError(
+                400, f"Bad Request: can't parse entities: unsupported start tag {name!r} {where}"
+            )
+        if not closing:
+            stack.append(name)
+        elif not stack or stack[-1] != name:
+            raise _ApiError(
+                400, f"Bad Request: can't parse entities: can't find start tag for {name!r} {where}"
+            )
+        else:
+            stack.pop()
+    if stack:
+        raise _ApiError(
+            400, f"Bad Request: can't parse entities: can't find end tag for {stack[-1]!r}"
+        )
 
 
 class _ApiError(Exception):
