@@ -94,6 +94,7 @@ class AnswerConfig:
     max_embedded: int = 24
     duplicate_similarity: float = 0.9
     recency_bonus: float = 0.15
+    cache_size: int = 50_000
     duplicate_scan: int = 30
     lead_articles: int = 2
 
@@ -151,7 +152,7 @@ class Answerer:
         if not candidates:
             return [], 0.0
         cfg = self.config
-        vectors = self._encode([question.focus, question.text] + [c.text for c in candidates])
+        vectors = self.embed([question.focus, question.text] + [c.text for c in candidates])
         focus_vec, question_vec, sentence_vecs = vectors[0], vectors[1], vectors[2:]
         dense = np.maximum(sentence_vecs @ focus_vec, sentence_vecs @ question_vec)
         speaker_known = question.kind == "say" and any(
@@ -364,23 +365,27 @@ class Answerer:
         others = [c for c in chosen if c.article.article_id != candidate.article.article_id]
         if not others:
             return None
-        vectors = self._encode([candidate.text] + [c.text for c in others])
+        vectors = self.embed([candidate.text] + [c.text for c in others])
         similarity = vectors[1:] @ vectors[0]
         best = int(np.argmax(similarity))
         return others[best] if similarity[best] >= self.config.duplicate_similarity else None
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        with self._cache_lock:
-            return self._encode_locked(texts)
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors for `texts`, from a bounded cache shared by questions and sentences.
 
-    def _encode_locked(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        The model runs outside the lock, so concurrent questions don't wait on each other.
+        """
+        with self._cache_lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
-            for text, vector in zip(missing, self.embedder.encode(missing), strict=True):
-                self._cache[text] = vector
-        while len(self._cache) > 50_000:
-            self._cache.popitem(last=False)
-        return np.stack([self._cache[t] for t in texts])
+            fresh = dict(zip(missing, self.embedder.encode(missing), strict=True))
+            known.update(fresh)
+            with self._cache_lock:
+                self._cache.update(fresh)
+                while len(self._cache) > self.config.cache_size:
+                    self._cache.popitem(last=False)
+        return np.stack([known[t] for t in texts])
 
 
 # Capitalised runs ending in these are places and institutions, not people.

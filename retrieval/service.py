@@ -167,7 +167,7 @@ class Newsbot:
         """
         query = validate(query)
         period = timeframe(query, today)
-        vector = self.embedder.encode([query])[0]
+        vector = self.answerer.embed([query])[0]
         passages = self.searcher.search(
             query, k=k, query_vector=vector, prefer_recent=period.latest
         )
