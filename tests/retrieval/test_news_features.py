@@ -14,7 +14,8 @@ from retrieval.timeframe import timeframe
 def test_he_said_resolves_to_last_named_speaker() -> None:
     text = (
         "Putin insisted Seoul has nothing to worry about. "
-        "He strongly warned South Korea against providing weapons, calling it a “very big mistake.” "
+        "He strongly warned South Korea against providing weapons, calling it a "
+        "“very big mistake.” "
         "“If that happens, we will make corresponding decisions,” he said. "
         "Sue Mi Terry, a senior fellow, warned that Moscow could share technology. "
         "“This is deeply concerning,” Terry said."
