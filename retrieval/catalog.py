@@ -21,30 +21,41 @@ class Snapshot:
 
 class Catalog:
     """Serves an immutable `Snapshot`; `current()` rebuilds it when the manifest has changed
-    (in this process or another), so readers always see only complete articles."""
+    (in this process or another), so readers always see only complete articles.
+
+    Safe to share between threads: a snapshot is never mutated, and one thread rebuilds while
+    the others wait for its result.
+    """
 
     def __init__(self, manifest: Manifest) -> None:
         self._manifest = manifest
         self._lock = threading.Lock()
-        self._snapshot: Snapshot | None = None
-        self._version: tuple[int, int] | None = None
+        # (snapshot, the version it was built from), swapped as one object so a reader never
+        # pairs one snapshot with another's version.
+        self._state: tuple[Snapshot, tuple[int, int]] | None = None
         self._local_writes = 0
 
     def invalidate(self) -> None:
+        """Force a rebuild on the next read (the manifest's generation also covers writes)."""
         with self._lock:
             self._local_writes += 1
 
     def current(self) -> Snapshot:
-        version = (self._manifest.data_version(), self._local_writes)
-        snapshot = self._snapshot
-        if snapshot is not None and version == self._version:
-            return snapshot
+        state = self._state
+        if state is not None and state[1] == self._current_version():
+            return state[0]
         with self._lock:
-            if self._snapshot is None or version != self._version:
+            # Read the version before the rows: a write landing in between makes the next
+            # call rebuild again, never labels old rows with a new version.
+            version = self._current_version()
+            if self._state is None or self._state[1] != version:
                 chunks = self._manifest.done_chunks()
-                self._snapshot = Snapshot(
+                snapshot = Snapshot(
                     chunks={c.chunk_id: c for c in chunks}, lexical=LexicalIndex(chunks)
                 )
-                self._version = version
+                self._state = (snapshot, version)
                 logger.debug("catalog rebuilt: %d chunks", len(chunks))
-            return self._snapshot
+            return self._state[0]
+
+    def _current_version(self) -> tuple[int, int]:
+        return (self._manifest.generation(), self._local_writes)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from tqdm import tqdm
 
@@ -15,15 +16,19 @@ from retrieval.store import ChunkStore
 
 logger = logging.getLogger(__name__)
 
-# Articles written per manifest transaction: small enough that a crash loses little work,
-# large enough that the model sees full batches.
+# Articles written per manifest transaction: small enough that a crash loses little work.
 BATCH_ARTICLES = 64
+# Chunks embedded per model call. The model sorts a call's texts by length, so a larger call
+# pads less: on BBC News 1,024 chunks pad 3% where one 64-article batch (~270 chunks) pads 7%.
+ENCODE_CHUNKS = 1024
+
+_Batch = tuple[Sequence[Article], list[list[Chunk]]]
 
 
 class Indexer:
     """Writes articles into the manifest and the vector store.
 
-    Each batch is marked 'pending' in the manifest, embedded and upserted, then marked 'done';
+    Each batch is embedded, marked 'pending' in the manifest, upserted, then marked 'done';
     articles left pending by a crash are rewritten from the manifest's copy on the next run.
     The caller holds the writer lock.
     """
@@ -94,23 +99,34 @@ class Indexer:
         progress: bool,
         on_batch_done: Callable[[Sequence[Article]], None] | None,
     ) -> list[tuple[Article, int]]:
+        """Embed each window of batches while Chroma stores the previous one on a worker
+        thread, so the model keeps the CPU busy. The manifest is written from this thread."""
         written: list[tuple[Article, int]] = []
         chunk_lists = self.chunker.chunk_many(articles) if articles else []
         total = sum(len(c) for c in chunk_lists)
         bar = tqdm(total=total, unit="chunk", disable=not progress or total < 200, leave=False)
-        with bar:
-            for i in range(0, len(articles), BATCH_ARTICLES):
-                batch = articles[i : i + BATCH_ARTICLES]
-                batch_chunks = chunk_lists[i : i + BATCH_ARTICLES]
-                flat: list[Chunk] = [c for chunks in batch_chunks for c in chunks]
-                self.manifest.begin(batch, batch_chunks)
-                vectors = self.embedder.encode([c.embed_text for c in flat])
-                self.store.upsert(flat, vectors)
+
+        def finish(window: list[_Batch], job: Future[None]) -> None:
+            job.result()  # in order; a failed write stops the run here
+            for batch, batch_chunks in window:
                 self.manifest.mark_done([a.article_id for a in batch])
                 written.extend((a, len(c)) for a, c in zip(batch, batch_chunks, strict=True))
-                bar.update(len(flat))
+                bar.update(sum(len(c) for c in batch_chunks))
                 if on_batch_done is not None:
                     on_batch_done(batch)
+
+        with bar, ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-writer") as pool:
+            previous: tuple[list[_Batch], Future[None]] | None = None
+            for window in _windows(articles, chunk_lists):
+                flat = [c for _, batch_chunks in window for chunks in batch_chunks for c in chunks]
+                vectors = self.embedder.encode([c.embed_text for c in flat])
+                if previous is not None:
+                    finish(*previous)
+                for batch, batch_chunks in window:
+                    self.manifest.begin(batch, batch_chunks)
+                previous = (window, pool.submit(self.store.upsert, flat, vectors))
+            if previous is not None:
+                finish(*previous)
         return written
 
     def _purge_stale(self) -> None:
@@ -118,3 +134,18 @@ class Indexer:
         if stale:
             self.store.delete(stale)
             self.manifest.clear_stale(stale)
+
+
+def _windows(articles: Sequence[Article], chunk_lists: list[list[Chunk]]) -> Iterator[list[_Batch]]:
+    """Consecutive manifest batches, grouped until a group holds `ENCODE_CHUNKS` chunks."""
+    window: list[_Batch] = []
+    size = 0
+    for i in range(0, len(articles), BATCH_ARTICLES):
+        batch_chunks = chunk_lists[i : i + BATCH_ARTICLES]
+        window.append((articles[i : i + BATCH_ARTICLES], batch_chunks))
+        size += sum(len(c) for c in batch_chunks)
+        if size >= ENCODE_CHUNKS:
+            yield window
+            window, size = [], 0
+    if window:
+        yield window

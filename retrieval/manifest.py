@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_by_article ON chunks(article_id);
 -- Chunk ids replaced by a newer version of their article, still to delete from the store.
 CREATE TABLE IF NOT EXISTS stale (chunk_id TEXT PRIMARY KEY);
+-- 'generation' counts committed writes, so readers in any thread or process see a change.
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta VALUES ('generation', 0);
 """
 
 
@@ -53,7 +56,8 @@ class Manifest:
     """Source of truth for what is indexed. The vector store is written between a 'pending'
     and a 'done' mark, so a crash never leaves an article that looks complete but is not.
 
-    Reads may come from any thread; writes are serialised by the caller's writer lock.
+    Reads may come from any thread (each thread has its own connection; WAL lets them read
+    while another connection writes); writes are serialised by the caller's writer lock.
     """
 
     def __init__(self, path: Path | str) -> None:
@@ -61,7 +65,7 @@ class Manifest:
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._by_thread: dict[threading.Thread, sqlite3.Connection] = {}
         self._conn_lock = threading.Lock()
         self._conn().executescript(_SCHEMA)
 
@@ -76,7 +80,11 @@ class Manifest:
             conn.execute("PRAGMA foreign_keys=ON")
             self._local.conn = conn
             with self._conn_lock:
-                self._all.append(conn)
+                # Threads come and go (a bot's worker pool, test threads): close what the
+                # finished ones opened instead of keeping a file handle per thread ever seen.
+                for thread in [t for t in self._by_thread if not t.is_alive()]:
+                    self._by_thread.pop(thread).close()
+                self._by_thread[threading.current_thread()] = conn
         return conn
 
     @contextmanager
@@ -85,16 +93,18 @@ class Manifest:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def close(self) -> None:
         with self._conn_lock:
-            for conn in self._all:
+            for conn in self._by_thread.values():
                 conn.close()
-            self._all.clear()
+            self._by_thread.clear()
         self._local = threading.local()
 
     # Reads -----------------------------------------------------------------
@@ -109,6 +119,17 @@ class Manifest:
             "SELECT chunk_id FROM chunks WHERE article_id = ? ORDER BY idx", (article_id,)
         )
         return [row[0] for row in rows]
+
+    def chunk_states(self) -> dict[str, tuple[str, str]]:
+        """chunk_id -> (article_id, state) for every chunk the index should hold."""
+        rows = self._conn().execute(
+            "SELECT c.chunk_id, c.article_id, a.state FROM chunks c JOIN articles a "
+            "USING (article_id)"
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def chunk_count(self) -> int:
+        return int(self._conn().execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
     def pending(self) -> list[str]:
         rows = self._conn().execute("SELECT article_id FROM articles WHERE state = 'pending'")
@@ -230,13 +251,27 @@ class Manifest:
             conn.executemany("DELETE FROM stale WHERE chunk_id = ?", [(c,) for c in chunk_ids])
 
     def data_version(self) -> int:
-        """Changes whenever another connection commits; lets readers notice other writers."""
+        """Changes whenever another connection commits (this thread's connection's view)."""
         return int(self._conn().execute("PRAGMA data_version").fetchone()[0])
+
+    def generation(self) -> int:
+        """A counter every committed write raises: the same value in every thread and process,
+        unlike `data_version`, which each connection counts on its own."""
+        row = self._conn().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0])
 
     def mark_done(self, article_ids: Sequence[str]) -> None:
         with self._tx() as conn:
             conn.executemany(
                 "UPDATE articles SET state = 'done' WHERE article_id = ?",
+                [(a,) for a in article_ids],
+            )
+
+    def mark_pending(self, article_ids: Sequence[str]) -> None:
+        """Have the next ingest rewrite these articles from their stored text."""
+        with self._tx() as conn:
+            conn.executemany(
+                "UPDATE articles SET state = 'pending' WHERE article_id = ?",
                 [(a,) for a in article_ids],
             )
 

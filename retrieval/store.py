@@ -1,9 +1,18 @@
-"""The Chroma vector store: an embedded PersistentClient, or an HttpClient to a Chroma server."""
+"""The Chroma vector store (embedded or a server), and its repair after an interrupted write."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,27 +20,54 @@ import numpy as np
 from langchain_chroma import Chroma
 
 from retrieval.embedding import ChromaEmbeddingFunction, Embedder
-from retrieval.errors import StoreUnavailableError
+from retrieval.errors import StoreError, StoreUnavailableError
+from retrieval.manifest import Manifest
 from retrieval.models import Chunk
 
 logger = logging.getLogger(__name__)
 
+# Seconds a request to a Chroma server may take; chromadb itself would wait forever on a
+# server that accepts connections but never answers (stopped, overloaded).
+DEFAULT_HTTP_TIMEOUT = 60.0
+# Ids fetched per request when listing the whole collection.
+_PAGE = 5000
 
-def make_client(*, path: Path | None = None, host: str | None = None, port: int = 8000) -> Any:
-    """A Chroma client with telemetry off: a server's when `host` is given, else embedded."""
+
+def make_client(
+    *,
+    path: Path | None = None,
+    host: str | None = None,
+    port: int = 8000,
+    timeout: float | None = DEFAULT_HTTP_TIMEOUT,
+) -> Any:
+    """A Chroma client with telemetry off: a server's when `host` is given, else embedded.
+    `timeout` bounds each request to a server (None: wait forever)."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if host:
         try:
-            return chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+            client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
         except Exception as err:  # chromadb raises bare ValueError/ConnectionError variants
             raise StoreUnavailableError(f"{host}:{port}", _first_line(err)) from err
+        _set_http_timeout(client, timeout)
+        return client
     if path is None:
         raise ValueError("make_client needs a path for the embedded store or a host")
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _set_http_timeout(client: Any, timeout: float | None) -> None:
+    import httpx
+
+    # chromadb builds its httpx session with timeout=None and offers no setting for it.
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(timeout)
+    else:
+        logger.debug("cannot set a request timeout on %s", type(client).__name__)
 
 
 def _first_line(err: BaseException) -> str:
@@ -40,43 +76,92 @@ def _first_line(err: BaseException) -> str:
 
 
 class ChunkStore:
-    """Chunk vectors in one Chroma collection (cosine space), written in batches the server
-    accepts. `langchain` exposes the same collection as a LangChain vector store."""
+    """Chunk vectors in one Chroma collection (cosine space), written in batches of at most
+    `max_batch` (and never more than the client accepts). `langchain` exposes the same
+    collection as a LangChain vector store.
 
-    def __init__(self, client: Any, embedder: Embedder, collection: str = "news") -> None:
+    `sync_threshold` sets how many writes Chroma's embedded HNSW index buffers before saving
+    its files (Chroma's default 1000; only used when the collection is created). Thread-safe.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        embedder: Embedder,
+        collection: str = "news",
+        *,
+        max_batch: int | None = None,
+        sync_threshold: int | None = None,
+    ) -> None:
         if not collection:
             raise ValueError("collection name must not be empty")
+        if max_batch is not None and max_batch < 1:
+            raise ValueError("max_batch must be at least 1")
         self.client = client
         self.embedder = embedder
         self.collection_name = collection
+        self._metadata: dict[str, Any] = {"hnsw:space": "cosine"}
+        if sync_threshold is not None:
+            self._metadata["hnsw:sync_threshold"] = sync_threshold
+            self._metadata["hnsw:batch_size"] = min(sync_threshold, 100)
+        self._bind_lock = threading.Lock()
+        self._bind()
         try:
-            self.collection = client.get_or_create_collection(
-                name=collection,
-                embedding_function=ChromaEmbeddingFunction(embedder),
-                metadata={"hnsw:space": "cosine"},
-            )
-            self._max_batch = int(client.get_max_batch_size())
+            client_max = int(client.get_max_batch_size())
         except Exception as err:
             raise StoreUnavailableError(self._describe(), _first_line(err)) from err
-        self.langchain = Chroma(
-            client=client, collection_name=collection, embedding_function=embedder
-        )
+        self._max_batch = min(client_max, max_batch) if max_batch else client_max
+
+    def _bind(self) -> None:
+        """(Re)open the collection by name, creating it if missing."""
+        with self._bind_lock:
+            try:
+                self.collection = self.client.get_or_create_collection(
+                    name=self.collection_name,
+                    embedding_function=ChromaEmbeddingFunction(self.embedder),
+                    metadata=dict(self._metadata),
+                )
+                self.langchain = Chroma(
+                    client=self.client,
+                    collection_name=self.collection_name,
+                    embedding_function=self.embedder,
+                )
+            except Exception as err:
+                raise StoreUnavailableError(self._describe(), _first_line(err)) from err
+
+    @property
+    def max_batch(self) -> int:
+        return self._max_batch
+
+    @property
+    def persist_path(self) -> Path | None:
+        """The embedded store's folder; None for a server."""
+        settings = self._settings()
+        if getattr(settings, "chroma_server_host", None):
+            return None
+        folder = getattr(settings, "persist_directory", None)
+        return Path(folder) if folder and getattr(settings, "is_persistent", False) else None
+
+    def _settings(self) -> Any:
+        return getattr(self.client, "get_settings", lambda: None)()
 
     def _describe(self) -> str:
-        settings = getattr(self.client, "get_settings", lambda: None)()
+        settings = self._settings()
         host = getattr(settings, "chroma_server_host", None)
         if host:
             return f"{host}:{getattr(settings, 'chroma_server_http_port', '')}"
         return str(getattr(settings, "persist_directory", "the local store"))
 
     def count(self) -> int:
-        return int(self._call(self.collection.count))
+        return int(self._call("count"))
 
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        if len(chunks) != len(vectors):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
         for i in range(0, len(chunks), self._max_batch):
             batch = chunks[i : i + self._max_batch]
             self._call(
-                self.collection.upsert,
+                "upsert",
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors[i : i + len(batch)],
                 documents=[c.text for c in batch],
@@ -85,15 +170,35 @@ class ChunkStore:
 
     def delete(self, chunk_ids: Sequence[str]) -> None:
         for i in range(0, len(chunk_ids), self._max_batch):
-            self._call(self.collection.delete, ids=list(chunk_ids[i : i + self._max_batch]))
+            self._call("delete", ids=list(chunk_ids[i : i + self._max_batch]))
 
     def existing_ids(self, chunk_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for i in range(0, len(chunk_ids), self._max_batch):
-            got = self._call(
-                self.collection.get, ids=list(chunk_ids[i : i + self._max_batch]), include=[]
-            )
+            got = self._call("get", ids=list(chunk_ids[i : i + self._max_batch]), include=[])
             found.update(got["ids"])
+        return found
+
+    def all_ids(self) -> list[str]:
+        """Every id in the collection (a list, so that a duplicate would show)."""
+        ids: list[str] = []
+        while True:
+            got = self._call("get", include=[], limit=_PAGE, offset=len(ids))
+            ids.extend(got["ids"])
+            if len(got["ids"]) < _PAGE:
+                return ids
+
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vector of each of `chunk_ids` that the collection holds."""
+        found: dict[str, np.ndarray] = {}
+        for i in range(0, len(chunk_ids), self._max_batch):
+            got = self._call(
+                "get", ids=list(chunk_ids[i : i + self._max_batch]), include=["embeddings"]
+            )
+            found.update(
+                (cid, np.asarray(vec, dtype=np.float32))
+                for cid, vec in zip(got["ids"], got["embeddings"], strict=True)
+            )
         return found
 
     def query(
@@ -104,7 +209,7 @@ class ChunkStore:
         if total == 0:
             return []
         result = self._call(
-            self.collection.query,
+            "query",
             query_embeddings=[vector],
             n_results=min(k, total),
             where=where,
@@ -114,15 +219,42 @@ class ChunkStore:
         distances = result["distances"][0]
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
 
-    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except StoreUnavailableError:
-            raise
-        except Exception as err:
-            if _is_connection_error(err):
-                raise StoreUnavailableError(self._describe(), _first_line(err)) from err
-            raise
+    def reset(self) -> None:
+        """Drop the collection and start it empty, for when its files are beyond repair."""
+        from chromadb.errors import NotFoundError
+
+        with self._bind_lock:
+            try:
+                self.client.delete_collection(self.collection_name)
+            except NotFoundError:
+                pass
+            except Exception as err:
+                if _is_connection_error(err):
+                    raise StoreUnavailableError(self._describe(), _first_line(err)) from err
+                raise
+        self._bind()
+        if self.persist_path is not None:
+            _remove_unused_segments(self.persist_path)
+
+    def _call(self, method: str, /, **kwargs: Any) -> Any:
+        from chromadb.errors import NotFoundError
+
+        for attempt in (1, 2):
+            try:
+                return getattr(self.collection, method)(**kwargs)
+            except NotFoundError:
+                # Another process recreated the collection (see `reset`): reopen it by name.
+                if attempt == 2:
+                    raise
+                logger.info("collection %r was recreated; reopening it", self.collection_name)
+                self._bind()
+            except StoreUnavailableError:
+                raise
+            except Exception as err:
+                if _is_connection_error(err):
+                    raise StoreUnavailableError(self._describe(), _first_line(err)) from err
+                raise
+        raise AssertionError("unreachable")
 
 
 def _is_connection_error(err: BaseException) -> bool:
@@ -134,3 +266,155 @@ def _is_connection_error(err: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return "Could not connect" in str(err)
+
+
+def _remove_unused_segments(path: Path) -> None:
+    """Delete HNSW folders that no segment in Chroma's catalog refers to any more (Chroma
+    leaves a dropped collection's files behind). Any doubt leaves the files alone."""
+    try:
+        uri = (path / "chroma.sqlite3").resolve().as_uri() + "?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            used = {row[0] for row in conn.execute("SELECT id FROM segments")}
+    except sqlite3.Error as err:
+        logger.debug("not cleaning %s: %s", path, err)
+        return
+    for folder in path.iterdir():
+        if folder.is_dir() and _is_uuid(folder.name) and folder.name not in used:
+            shutil.rmtree(folder, ignore_errors=True)
+            logger.info("removed unused index files %s", folder)
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        uuid.UUID(name)
+    except ValueError:
+        return False
+    return True
+
+
+# Loads the whole collection the way a query does. Run in a child process because Chroma
+# can crash the process (SIGSEGV) that loads HNSW files damaged by a kill mid-save.
+_PROBE = """
+import sys
+import chromadb
+from chromadb.config import Settings
+client = chromadb.PersistentClient(path=sys.argv[1], settings=Settings(anonymized_telemetry=False))
+if sys.argv[2] in [c.name for c in client.list_collections()]:
+    collection = client.get_collection(sys.argv[2])
+    total = collection.count()
+    if total:
+        got = collection.get(limit=1, include=["embeddings"])
+        collection.query(query_embeddings=got["embeddings"], n_results=min(total, 10))
+"""
+
+
+def probe_embedded(path: Path, collection: str, *, timeout: float = 600.0) -> str | None:
+    """What is wrong with the embedded store at `path` (None: it loads and answers)."""
+    problem = None
+    for _ in range(2):  # a second try, so a passing hiccup never costs a rebuild
+        try:
+            done = subprocess.run(
+                [sys.executable, "-c", _PROBE, str(path), collection],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            raise StoreError(
+                f"checking the index at {path} took over {timeout:.0f} s; stop other programs "
+                "using it and run the command again"
+            ) from None
+        if done.returncode == 0:
+            return None
+        if done.returncode < 0:
+            try:
+                name = signal.Signals(-done.returncode).name
+            except ValueError:
+                name = f"signal {-done.returncode}"
+            return f"loading it crashed the process ({name})"
+        lines = done.stderr.strip().splitlines()
+        problem = lines[-1] if lines else f"exit status {done.returncode}"
+    return problem
+
+
+@dataclass(frozen=True)
+class RepairReport:
+    """What `repair_store` found and did."""
+
+    compared: bool = False
+    problem: str | None = None
+    rebuilt: bool = False
+    missing: tuple[str, ...] = ()
+    orphans: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.rebuilt or bool(self.missing) or bool(self.orphans)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return "index consistent"
+        parts = [f"rebuilt ({self.problem})"] if self.rebuilt else []
+        if self.missing:
+            parts.append(f"{len(self.missing)} article(s) to rewrite")
+        if self.orphans:
+            parts.append(f"{self.orphans} orphan chunk(s) deleted")
+        return "index repaired: " + ", ".join(parts)
+
+
+def repair_store(
+    store: ChunkStore,
+    manifest: Manifest,
+    *,
+    suspect: bool,
+    probe: Callable[[Path, str], str | None] = probe_embedded,
+) -> RepairReport:
+    """Make the vector store agree with the manifest; the caller holds the writer lock.
+
+    `suspect` (the last writer did not finish, see `WriterLock.interrupted`): load an embedded
+    store in a child process first (`probe`) and recreate the collection if it cannot be read
+    (Chroma rewrites its HNSW files in place, even when a process first loads them, so a kill
+    can leave them half-written), then compare every id. Otherwise compare counts and look
+    closer only if they differ.
+
+    Articles whose chunks are missing go back to 'pending', so the next ingest rewrites them
+    from the manifest's text; chunks no article owns are deleted.
+    """
+    problem = None
+    path = store.persist_path
+    if suspect and path is not None:
+        problem = probe(path, store.collection_name)
+        if problem:
+            logger.warning("the index at %s is damaged (%s); rebuilding it", path, problem)
+            store.reset()
+    if not (suspect or _counts_differ(store, manifest)):
+        return RepairReport()
+    present = set(store.all_ids())
+    expected = manifest.chunk_states()
+    missing = sorted(
+        {aid for cid, (aid, state) in expected.items() if state == "done" and cid not in present}
+    )
+    # Stale chunks are not orphans: the ingest that follows deletes them as usual.
+    orphans = sorted(present - expected.keys() - set(manifest.stale_ids()))
+    if missing:
+        manifest.mark_pending(missing)
+    if orphans:
+        store.delete(orphans)
+    report = RepairReport(
+        compared=True,
+        problem=problem,
+        rebuilt=problem is not None,
+        missing=tuple(missing),
+        orphans=len(orphans),
+    )
+    if report.changed:
+        logger.warning(report.summary())
+    return report
+
+
+def _counts_differ(store: ChunkStore, manifest: Manifest) -> bool:
+    # Pending articles and stale chunks make the counts differ legitimately; the ingest that
+    # follows settles them.
+    if manifest.pending() or manifest.stale_ids():
+        return False
+    return store.count() != manifest.chunk_count()
