@@ -80,7 +80,7 @@ class Indexer:
 
     def remove(self, article_ids: Sequence[str]) -> int:
         known = self.manifest.hashes()
-        present = [a for a in article_ids if a in known]
+        present = [a for a in dict.fromkeys(article_ids) if a in known]
         self.manifest.remove(present)
         self._purge_stale()
         return len(present)

@@ -14,6 +14,7 @@ from retrieval.answering import AnswerConfig, Answerer
 from retrieval.catalog import Catalog
 from retrieval.chunking import Chunker, ChunkingConfig
 from retrieval.embedding import Embedder
+from retrieval.errors import StoreLockedError
 from retrieval.indexer import Indexer
 from retrieval.ingest import discover_files, read_articles
 from retrieval.locking import WriterLock
@@ -23,7 +24,7 @@ from retrieval.questions import contextualize, parse, validate
 from retrieval.quotes import Quote, QuoteBook
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.settings import Settings
-from retrieval.store import ChunkStore, make_client
+from retrieval.store import ChunkStore, make_client, repair_store
 from retrieval.timeframe import timeframe
 
 logger = logging.getLogger(__name__)
@@ -73,12 +74,14 @@ class Newsbot:
         client = make_client(
             path=settings.chroma_dir, host=settings.chroma_host, port=settings.chroma_port
         )
-        return cls(
+        bot = cls(
             manifest=Manifest(settings.manifest_path),
             store=ChunkStore(client, embedder, settings.collection),
             embedder=embedder,
             lock_path=settings.data_dir / "writer.lock",
         )
+        bot.finish_interrupted_write()
+        return bot
 
     # Writing ---------------------------------------------------------------
 
@@ -106,9 +109,10 @@ class Newsbot:
         on_batch_done: Callable[[Sequence[Article]], None] | None = None,
     ) -> IngestReport:
         """Index `articles`; `on_batch_done` hears of each batch once it is durable."""
-        with self._write_lock, WriterLock(self._lock_path):
+        with self._write_lock, WriterLock(self._lock_path) as lock:
             indexer = self._indexer()
             try:
+                repair_store(self.store, self.manifest, suspect=lock.interrupted)
                 report = indexer.ingest(articles, progress=progress, on_batch_done=on_batch_done)
             finally:
                 self.catalog.invalidate()
@@ -117,12 +121,25 @@ class Newsbot:
         return report
 
     def remove(self, article_ids: Sequence[str]) -> int:
-        with self._write_lock, WriterLock(self._lock_path):
+        with self._write_lock, WriterLock(self._lock_path) as lock:
             try:
-                return self._indexer().remove(article_ids)
+                indexer = self._indexer()
+                repair_store(self.store, self.manifest, suspect=lock.interrupted)
+                if self.manifest.pending():
+                    indexer.ingest([])
+                return indexer.remove(article_ids)
             finally:
                 self.catalog.invalidate()
                 self.quote_book.sync()
+
+    def finish_interrupted_write(self) -> IngestReport | None:
+        """Repair and finish a write that died, before anything reads the store."""
+        if WriterLock.holder(self._lock_path) is None:
+            return None
+        try:
+            return self.add_articles([])
+        except StoreLockedError:
+            return None  # a live writer holds the lock and finishes it
 
     def _indexer(self) -> Indexer:
         chunker = Chunker(

@@ -18,7 +18,6 @@ import pytest
 from retrieval.errors import StoreLockedError
 from retrieval.locking import WriterLock
 from retrieval.models import Article
-from retrieval.service import Newsbot
 from tests.retrieval.ingest_worker import CrashSoak, Worker, make_article, token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,10 +197,6 @@ def test_damaged_index_files_are_rebuilt_from_the_manifest(
     assert not segment.exists(), "the damaged files were removed"
 
 
-@pytest.mark.skipif(
-    not hasattr(Newsbot, "finish_interrupted_write"),
-    reason="needs Newsbot.open to finish interrupted writes (change requested for service.py)",
-)
 def test_opening_after_a_crash_repairs_before_reading(worker: Worker, tmp_path: Path) -> None:
     """A reader that opens the index first after a writer died (the bot restarting after a
     kill) must not load damaged files: `Newsbot.open` repairs and finishes the write."""
