@@ -180,14 +180,16 @@ def make_questions(corpus: Path, n: int, seed: int = 7) -> list[str]:
     return questions
 
 
-def change_files(files: Sequence[Path], count: int, run: int) -> list[Path]:
-    """Edit `count` articles' bodies (headline kept, so the article id stays the same)."""
+def change_files(files: Sequence[Path], count: int, run: int) -> dict[Path, bytes]:
+    """Edit `count` articles' bodies (headline kept, so the article id stays the same);
+    returns the original bytes of every file edited, to put back afterwards."""
     rng = random.Random(1000 + run)
-    chosen = rng.sample(list(files), count)
-    for path in chosen:
+    originals: dict[Path, bytes] = {}
+    for path in rng.sample(list(files), count):
+        originals[path] = path.read_bytes()
         text = path.read_text(errors="replace").rstrip("\n")
         path.write_text(f"{text}\n\nCorrection (run {run}): an earlier version misstated a date.\n")
-    return chosen
+    return originals
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,11 +287,13 @@ def _open(data_dir: Path | str, embedder: Any) -> Any:
     return Newsbot.open(Settings(data_dir=Path(data_dir)), embedder=embedder)
 
 
-def _floor(embedder: Any, texts: list[str]) -> float:
-    """The bare model on the same texts: `encode` with a good batch size, nothing else."""
+def _floor(embedder: Any, texts: list[str]) -> tuple[float, float]:
+    """The bare model on the same texts: `encode` with a good batch size, nothing else.
+    Returns (wall, CPU) seconds."""
+    cpu = time.process_time()
     start = time.perf_counter()
     embedder.model.encode(texts, batch_size=ENCODE_BATCH, normalize_embeddings=True)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def _instrument_ingest(bot: Any, watch: Stopwatch) -> list[Any]:
@@ -333,7 +337,8 @@ def task_ingest(spec: dict[str, Any]) -> dict[str, Any]:
         total = time.perf_counter() - start
         cpu = time.process_time() - cpu
         texts = [c.embed_text for c in bot.manifest.done_chunks()]
-        floor = _floor(embedder, texts) if spec.get("floor", True) else float("nan")
+        nan = float("nan")
+        floor, floor_cpu = _floor(embedder, texts) if spec.get("floor", True) else (nan, nan)
         stages = {k: round(v, 3) for k, v in watch.seconds.items()}
         main_thread = sum(
             watch.seconds.get(k, 0.0) for k in ("read_files", "chunk", "encode", "sqlite")
@@ -346,7 +351,10 @@ def task_ingest(spec: dict[str, Any]) -> dict[str, Any]:
                 "ingest_s": round(total, 3),
                 "cpu_s": round(cpu, 3),
                 "floor_s": round(floor, 3),
+                "floor_cpu_s": round(floor_cpu, 3),
                 "ratio": round(total / floor, 4) if floor == floor else None,
+                # CPU seconds are far less disturbed by other processes than wall seconds.
+                "cpu_ratio": round(cpu / floor_cpu, 4) if floor_cpu == floor_cpu else None,
                 "stages_s": stages,
                 "load_avg": load_average(),
             }
@@ -387,8 +395,10 @@ def task_reingest(spec: dict[str, Any]) -> dict[str, Any]:
         unchanged.append({"s": round(time.perf_counter() - start, 3), "summary": report.summary()})
     changed: list[dict[str, Any]] = []
     count = max(1, len(files) // 100)
+    edited: dict[Path, bytes] = {}
     for r in range(spec["runs"]):
-        change_files(files, count, r)
+        for path, original in change_files(files, count, r).items():
+            edited.setdefault(path, original)
         start = time.perf_counter()
         report = bot.ingest(spec["paths"], errors="replace")
         took = time.perf_counter() - start
@@ -405,6 +415,8 @@ def task_reingest(spec: dict[str, Any]) -> dict[str, Any]:
             }
         )
     bot.close()
+    for path, original in edited.items():  # later steps read the corpus as it was
+        path.write_bytes(original)
     return {"backend": spec["backend"], "unchanged": unchanged, "changed_1pct": changed}
 
 
@@ -1011,13 +1023,21 @@ def build_table(res: dict[str, Any], plan: Plan) -> list[tuple[str, str, str, st
         ingest = median([r["ingest_s"] for r in runs])
         floor = median([r["floor_s"] for r in runs])
         ratio = median([r["ratio"] for r in runs])
+        cpu_ratios = [r["cpu_ratio"] for r in runs if r.get("cpu_ratio")]
         arts, chunks = runs[0]["articles"], runs[0]["chunks"]
         add(
             f"ingest, subset {arts} art / {chunks} chunks [{backend}], median of {len(runs)}",
             f"{ingest:.1f} s = {arts / ingest:.1f} art/s, {chunks / ingest:.1f} chunks/s",
             f"floor {floor:.1f} s = {chunks / floor:.1f} chunks/s",
         )
-        add(f"  ingest / floor [{backend}]", f"{ratio:.3f}x", "<= 1.3x", ratio <= 1.3)
+        best = min(r["ratio"] for r in runs)
+        cpu_note = f"; CPU-time ratio {median(cpu_ratios):.3f}x" if cpu_ratios else ""
+        add(
+            f"  ingest / floor [{backend}]",
+            f"{ratio:.3f}x (median of per-run ratios; best {best:.3f}x{cpu_note})",
+            "<= 1.3x",
+            ratio <= 1.3,
+        )
     full = _ok(res, "full_ingest")
     if full:
         run = full["runs"][0]
@@ -1028,9 +1048,10 @@ def build_table(res: dict[str, Any], plan: Plan) -> list[tuple[str, str, str, st
             f"{run['chunks'] / run['ingest_s']:.1f} chunks/s",
             f"floor {run['floor_s']:.1f} s = {run['chunks'] / run['floor_s']:.1f} chunks/s",
         )
+        cpu_note = f"; CPU-time ratio {run['cpu_ratio']:.3f}x" if run.get("cpu_ratio") else ""
         add(
             f"  ingest / floor [{full['backend']}]",
-            f"{run['ratio']:.3f}x",
+            f"{run['ratio']:.3f}x{cpu_note}",
             "<= 1.3x",
             run["ratio"] <= 1.3,
         )

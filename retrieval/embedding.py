@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# PyTorch's OpenMP workers spin while they wait. When anything else wants the CPU (another
+# process, Chroma's writer thread, a second question) that turns a 15 ms query embedding into
+# 350 ms on 2 cores; sleeping workers keep it at ~50 ms. Read once, when torch loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 logger = logging.getLogger(__name__)
 

@@ -64,7 +64,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             questions,
             k=args.k,
             ask_k=args.ask_k,
-            dataset=args.questions,
+            dataset=Path(args.questions).name,
             progress=sys.stderr.isatty(),
         )
         print(format_summary([result]))

@@ -174,15 +174,17 @@ class Ranking:
 
 
 def contains_answer(answers: Sequence[str], texts: Sequence[str]) -> bool:
-    """Whether any gold answer string appears in any of `texts`, compared in `fold`ed form and
-    on word boundaries (so the gold "6" is not found inside "2016")."""
+    """Whether any gold answer string appears in any of `texts`, compared in `fold`ed form.
+
+    A match must start at a word boundary, and a number must also end at one: the gold "6"
+    is not found inside "2016" or "60", while "Europe" is found in "European Union"."""
     haystack = "\n".join(fold(t) for t in texts)
     for answer in answers:
         wanted = fold(answer)
         if not wanted:
             continue
         left = r"(?<!\w)" if wanted[0].isalnum() else ""
-        right = r"(?!\w)" if wanted[-1].isalnum() else ""
+        right = r"(?!\d)" if wanted[-1].isdigit() else ""
         if re.search(left + re.escape(wanted) + right, haystack):
             return True
     return False

@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, Protocol
 
 from tqdm import tqdm
@@ -41,32 +42,53 @@ class System(Protocol):
 
 
 class NewsbotSystem:
-    """Our product as the user sees it: `ask` for the answer, `search` for the ranking.
+    """Our product as the user sees it: `ask` for the answer, `search_in_time` (the search
+    `ask` runs) for the ranking, both with the question's date as "today".
 
-    Only `ask` is timed; the extra `search(k)` call exists so that an evidence article that
-    was retrieved but not cited still gets a rank.
+    Only `ask` is timed; the extra search exists so that an evidence article that was
+    retrieved but not cited still gets a rank. With `answer=False` only the search runs
+    (timed): the retriever alone, found whenever it returns anything.
     """
 
-    def __init__(self, newsbot: Newsbot, *, name: str = "ours", ask_k: int = 5) -> None:
+    def __init__(
+        self, newsbot: Newsbot, *, name: str | None = None, ask_k: int = 5, answer: bool = True
+    ) -> None:
         self.newsbot = newsbot
-        self.name = name
+        self.name = name or ("ours" if answer else "ours-search")
         self.ask_k = ask_k
+        self.answer = answer
         self._warm = False
 
     def respond(self, question: EvalQuestion, k: int) -> Response:
+        today = date.fromisoformat(question.date) if question.date else None
         if not self._warm:
             # The first call loads the chunk snapshot and BM25 index; keep it out of latency.
             self.newsbot.search(question.question, k=1)
             self._warm = True
+        if not self.answer:
+            return self._search_only(question, k, today)
         start = time.perf_counter()
-        answer = self.newsbot.ask(question.question, k=self.ask_k)
+        answer = self.newsbot.ask(question.question, k=self.ask_k, today=today)
         latency = time.perf_counter() - start
-        passages = self.newsbot.search(question.question, k=k)
+        passages = self.newsbot.search_in_time(question.question, k=k, today=today)
         return Response(
             found=answer.found,
             answer=answer.text,
             texts=(answer.text, *(c.quote for c in answer.citations)),
             cited=tuple(ArticleRef.of_citation(c) for c in answer.citations),
+            retrieved=tuple(ArticleRef.of_chunk(p.chunk) for p in passages),
+            latency_s=latency,
+        )
+
+    def _search_only(self, question: EvalQuestion, k: int, today: date | None) -> Response:
+        start = time.perf_counter()
+        passages = self.newsbot.search_in_time(question.question, k=k, today=today)
+        latency = time.perf_counter() - start
+        return Response(
+            found=bool(passages),
+            answer="",
+            texts=(),
+            cited=(),
             retrieved=tuple(ArticleRef.of_chunk(p.chunk) for p in passages),
             latency_s=latency,
         )
@@ -153,16 +175,18 @@ def evaluate(
     k: int = 10,
     *,
     ask_k: int = 5,
+    answer: bool = True,
     dataset: str = "",
     progress: bool = False,
 ) -> EvalResult:
-    """Our system on `questions` against whatever `newsbot` has indexed.
+    """Our system on `questions` against whatever `newsbot` has indexed (`answer=False`:
+    the retriever alone, much faster, no answer metrics).
 
     >>> result = evaluate(bot, load_questions("tests/data/dev_questions.jsonl"))  # doctest: +SKIP
     >>> round(result.metrics.score, 2)                                             # doctest: +SKIP
     0.93
     """
-    system = NewsbotSystem(newsbot, ask_k=ask_k)
+    system = NewsbotSystem(newsbot, ask_k=ask_k, answer=answer)
     return evaluate_system(system, questions, k=k, dataset=dataset, progress=progress)
 
 

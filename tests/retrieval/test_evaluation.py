@@ -33,10 +33,9 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 DEV_QUESTIONS = DATA / "dev_questions.jsonl"
 BBC_SUBSET = DATA / "eval" / "bbc_subset.jsonl"
 
-# Measured when the harness was written; raise them as answering improves.
-DEV_SCORE_FLOOR = 0.93
-BBC_SUBSET_QUESTIONS = 60
-BBC_HITS_AT_1_FLOOR = 0.85
+# Measured when the harness was written (dev score 42/43 = 0.977); raise as answering improves.
+DEV_SCORE_FLOOR = 0.95
+BBC_HITS_AT_1_FLOOR = 0.93  # our retriever's Hits@1 on the 150 headlines was 0.953
 
 
 # Question files -----------------------------------------------------------------
@@ -91,6 +90,9 @@ def test_answer_strings_match_on_word_boundaries_and_ignore_quote_style() -> Non
     assert contains_answer(["wouldn’t exclude"], ["He said he wouldn't  exclude it."])
     assert contains_answer(["Squid Game"], ["“squid game” returns"])
     assert not contains_answer(["6"], ["In 2016 it rained."])
+    assert not contains_answer(["6"], ["It took 60 days."])
+    assert not contains_answer(["ban"], ["Urban areas"])
+    assert contains_answer(["Europe"], ["The European Union acted."])
     assert contains_answer(["$5"], ["Gas hit $5 a gallon."])
     assert not contains_answer([], ["anything"])
 
@@ -306,21 +308,24 @@ def bbc_subset(
     cache.close()
 
 
-def test_bbc_subset_ours_beats_bm25_alone(
+def test_bbc_subset_our_retrieval_beats_bm25_alone(
     bbc_subset: tuple[Benchmark, IndexCache, Newsbot],
 ) -> None:
+    # The retriever alone: `ask` on every headline would cost a minute; the dev-set test
+    # covers answering.
     bench, _, bot = bbc_subset
-    questions = spread_sample(bench.questions, BBC_SUBSET_QUESTIONS)
-    ours = evaluate(bot, questions, dataset="bbc-subset").metrics
-    bm25 = evaluate_system(Bm25System(bot), questions, dataset="bbc-subset").metrics
-    dense = evaluate_system(DenseSystem(bot), questions, dataset="bbc-subset").metrics
+    ours = evaluate(bot, bench.questions, answer=False, dataset="bbc-subset").metrics
+    bm25 = evaluate_system(Bm25System(bot), bench.questions, dataset="bbc-subset").metrics
+    dense = evaluate_system(DenseSystem(bot), bench.questions, dataset="bbc-subset").metrics
     print(
-        f"\nbbc subset Hits@1: ours {ours.hits_at_1:.3f}, dense {dense.hits_at_1:.3f}, "
-        f"bm25 {bm25.hits_at_1:.3f}; ours found {ours.found_accuracy:.3f}"
+        f"\nbbc subset ({len(bench.questions)} headlines) Hits@1: ours {ours.hits_at_1:.3f}, "
+        f"dense {dense.hits_at_1:.3f}, bm25 {bm25.hits_at_1:.3f}"
     )
     assert ours.hits_at_1 is not None and bm25.hits_at_1 is not None
+    assert dense.hits_at_1 is not None
     assert ours.hits_at_1 >= BBC_HITS_AT_1_FLOOR
     assert ours.hits_at_1 > bm25.hits_at_1
+    assert ours.hits_at_1 >= dense.hits_at_1  # fusion must not lose to its own dense half
 
 
 def test_langchain_recipe_baseline_ranks_articles(
