@@ -16,6 +16,7 @@ help:
 	@echo "make run    install if needed, index seeds/ if needed, start the bot (or a terminal chat)"
 	@echo "make test   lint, type-check and run the test suite"
 	@echo "make eval   answer-quality evaluation on the real news benchmarks"
+	@echo "make eval-fast  the seeds dev set and 100 BBC headlines (a few minutes)"
 	@echo "make bench  speed and memory benchmarks"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -40,6 +41,9 @@ test: lint
 
 eval: install
 	$(BIN)/python -m retrieval.evaluation.run_all
+
+eval-fast: install
+	$(BIN)/python -m retrieval.evaluation.run_all --only seeds bbc --bbc-questions 100
 
 bench: install
 	$(BIN)/python benchmarks/bench.py
