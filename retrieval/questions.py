@@ -34,6 +34,7 @@ class Question:
     speaker: str | None = None
     topic: str | None = None
     unit: str | None = None  # "how many counts" -> "counts"; "how long" -> "duration"
+    noun: str | None = None  # "which company ..." -> "company": what the answer must name
     latest: bool = False  # "latest", "most recent": newer articles win
 
     @property
@@ -58,25 +59,49 @@ def parse(question: str) -> Question:
         who = say.group("who").strip()
         topic = (say.group("topic") or "").strip() or None
         return Question(question, "say", speaker=who, topic=topic)
-    lowered = question.lower()
-    if re.match(r"^\s*(?:who|whom|whose)\b", lowered):
+    # Quiz-style questions set the scene first ("A court ruled ... . How many months was her
+    # detention extended?"): the last sentence says what is asked.
+    asked = _asked_part(question).lower()
+    if re.match(r"^\s*(?:who|whom|whose)\b", asked):
         kind = "who"
-    elif re.match(r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b", lowered):
+    elif re.match(r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b", asked):
         kind = "when"
-    elif re.match(r"^\s*where\b", lowered):
+    elif re.match(r"^\s*where\b", asked):
         kind = "where"
-    elif re.search(r"\bhow (?:many|much|long|old|far|big|large)\b", lowered):
-        unit = re.search(r"\bhow many\s+(?:\w+\s+)?(\w+)", lowered)
-        if re.search(r"\bhow long\b", lowered):
+    elif re.search(r"\bhow (?:many|much|long|old|far|big|large)\b", asked):
+        unit = re.search(r"\bhow many\s+(\w+)", asked)
+        if re.search(r"\bhow long\b", asked):
             return Question(question, "number", unit="duration")
         return Question(question, "number", unit=unit.group(1) if unit else None)
-    elif re.match(
-        r"^\s*(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)\w+", lowered
-    ):
-        kind = "which"
+    elif re.match(r"^\s*what\s+(?:is|are|was|were)\b.*\bcalled\b", asked):
+        kind = "which"  # "What is the mission called?" asks for a name
+    elif noun := _which_noun(asked):
+        return Question(question, "which", noun=noun)
     else:
         kind = "other"
     return Question(question, kind)
+
+
+_WHICH = re.compile(
+    r"^\s*(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)([a-z]+)"
+    # "... are struggling to stock which condiment": the wh-word in the middle, not after a
+    # comma (", which was passed" is a relative clause).
+    r"|(?<!,)\s(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b|the\b|a\b|an\b|"
+    r"he\b|she\b|it\b|they\b|we\b|you\b|this\b|that\b)([a-z]+)"
+)
+
+
+def _which_noun(asked: str) -> str | None:
+    match = _WHICH.search(asked)
+    if not match:
+        return None
+    return (match.group(1) or match.group(2)).removesuffix("'s")
+
+
+def _asked_part(question: str) -> str:
+    """The last sentence of the question, where the question word is."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if p.strip()]
+    return parts[-1] if parts else question
 
 
 def contextualize(question: str, previous: str | None) -> str:
