@@ -147,10 +147,20 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
     _rule(
         "read_more",
         r"(?:Read|See) more\s*:?|(?:READ MORE|Read more|RELATED|Related|More)\s*:\s*.{0,200}"
-        r"|For subscribers:.{0,200}|►.{0,200}",
-        needles=("more", "related", "subscribers:", "►"),
+        r"|For subscribers:.{0,200}|More [^:]{1,40}:\s*https?://.{0,200}",
+        needles=("more", "related", "subscribers:"),
         max_len=250,
         flags=_I,
+    ),
+    # "►" marks both links ("►Gas prices:Why are they higher?") and news bullets ("►At least 103
+    # children have died, officials said."): only a labelled link, a headline without a full
+    # stop, or a "read the full story" line is dropped; the bullets stay as "• " bullets.
+    _rule(
+        "arrow_link",
+        r"►\s*(?:[^:.!?]{1,60}:\s*\S.{0,200}|.{1,200}[^.!?\"”’)\]]"
+        r"|(?:Read|See|Watch) (?:the )?(?:full|whole|complete) (?:story|article|report)\b.{0,40})",
+        needles=("►",),
+        max_len=250,
     ),
     # Newsletter, subscription and social promos.
     _rule(
@@ -218,9 +228,19 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
     ),
     _rule(
         "update_note",
-        r"This (?:story|article|post) (?:has been|was|will be) updated\b.{0,80}",
-        needles=("updated",),
+        r"This (?:story|article|post)(?: and (?:its )?headline)? (?:has been|have been|was|were|"
+        r"will be) updated\b.{0,80}|This is a (?:developing|breaking)(?: news)? story\b.{0,80}",
+        needles=("updated", "developing", "breaking"),
         max_len=120,
+    ),
+    # Credit lines: who else reported the story.
+    _rule(
+        "contributor_credit",
+        r"(?:Contributing|Contributors?)\s*:.{1,250}"
+        r"|(?:[—–-]+\s*)?[^.!?]{1,160}\bcontributed(?: reporting)? to this "
+        r"(?:report|story|article)\.?|From .{1,60}\band wire reports\.?",
+        needles=("contribut", "wire reports"),
+        max_len=300,
     ),
     _rule(
         "content_partner",
@@ -241,7 +261,14 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         max_len=200,
         flags=_I,
     ),
-    _rule("outlet_byline", r"CNN\s*[—–-]", max_len=6),
+    # A dateline with the outlet and nothing else: "CNN —", "New York CNN Business —".
+    _rule(
+        "outlet_byline",
+        r"(?:[A-Z][\w.'’-]*(?:,? [A-Z][\w.'’-]*){0,3} )?\(?(?:CNN|Reuters|AP|AFP)\)?"
+        r"(?: (?:Business|Politics|Sport|Sports|Travel|Style|Health))?\s*[—–-]{1,2}",
+        needles=("cnn", "reuters", "ap", "afp"),
+        max_len=60,
+    ),
     # Lines with no words at all: separators ("***", "—", "____") and stray bullets.
     _rule("no_words", r"[\W_]+", max_len=100_000),
 )
@@ -264,7 +291,7 @@ _NORMALIZE_TABLE = str.maketrans(
         **dict.fromkeys(_INVISIBLE_CHARS),
     }
 )
-_BULLET = re.compile(r"^[•·▪●◦‣∙■□➢➤]\s*")
+_BULLET = re.compile(r"^[•·▪●◦‣∙■□➢➤►]\s*")
 _ENDS_SENTENCE = re.compile(r"[.!?:;…\"”’)\]]$")
 _WRAP_MIN, _WRAP_MAX = 40, 100
 

@@ -64,6 +64,10 @@ RULE_SAMPLES: dict[str, tuple[str, str]] = {
         "Read more: Senate candidates change tactics",
         "Read more than 100 pages of testimony, the judge told jurors.",
     ),
+    "arrow_link": (
+        "►Gas prices:Why are they higher?",
+        "Gas prices rose for a third week: why are they higher, drivers asked.",
+    ),
     "newsletter_promo": (
         "Sign up for CNN's Wonder Theory science newsletter. Explore the universe with news.",
         "The company said its newsletter business grew by 12% last year.",
@@ -101,6 +105,10 @@ RULE_SAMPLES: dict[str, tuple[str, str]] = {
         "This story has been updated with additional developments.",
         "The story of the rescue has been told in a new film.",
     ),
+    "contributor_credit": (
+        "Contributing: Mike Snider, Elizabeth Weise, USA TODAY; The Associated Press",
+        "Heavy rain contributed to the flooding in the region, officials said.",
+    ),
     "content_partner": (
         "24/7 Wall Street is a USA TODAY content partner offering financial news and commentary.",
         "The two firms became content partners in 2019, the filing shows.",
@@ -113,7 +121,7 @@ RULE_SAMPLES: dict[str, tuple[str, str]] = {
         "© 2024 Example Times. All rights reserved.",
         "Copyright law in the EU changed in 2019 after a long debate.",
     ),
-    "outlet_byline": ("CNN —", "CNN reported the figures on Monday."),
+    "outlet_byline": ("New York CNN Business —", "CNN reported the figures on Monday."),
     "no_words": ("__________", "2024"),
 }
 
@@ -160,6 +168,69 @@ def test_inline_video_player_is_cut_out_of_a_paragraph() -> None:
         "Storm hits coast 01:12 Roads were closed."
     )
     assert clean_text(text) == "Rain fell all day. Roads were closed."
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["CNN —", "Washington CNN —", "Colombo, Sri Lanka CNN —", "Reuters —", "London (CNN) —"],
+)
+def test_outlet_byline_drops_dateline_and_outlet_lines(line: str) -> None:
+    assert clean_text(f"{line}\n\nThe storm hit the coast.") == "The storm hit the coast."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "► Read the full story here.",
+        "► MORE: What is social distancing? A glossary of COVID-19 terms.",
+        "► Trouble in paradise: Cancún at 'imminent risk' of lockdown",
+        "►Recalls database:Are there other recalled products you need to know about?",
+    ],
+)
+def test_arrow_link_drops_links(line: str) -> None:
+    cleaned = clean_text(f"Prices rose.\n{line}\nThey fell later.")
+    assert cleaned == "Prices rose.\n\nThey fell later."
+
+
+def test_arrow_bullets_that_are_news_stay_as_bullets() -> None:
+    # Live blogs use "►" for news items; the old read_more rule deleted them as links.
+    text = (
+        "►At least 103 children have died, said Ukrainian Prosecutor General Iryna Venediktova.\n"
+        "► France has recorded more than 100,000 virus infections in a single day."
+    )
+    assert clean_text(text).split("\n\n") == [
+        "• At least 103 children have died, said Ukrainian Prosecutor General Iryna Venediktova.",
+        "• France has recorded more than 100,000 virus infections in a single day.",
+    ]
+
+
+def test_read_more_drops_a_labelled_link_list() -> None:
+    text = "The team won.\nMore AP NFL: https://apnews.com/hub/NFL and https://twitter.com/AP_NFL"
+    assert clean_text(text) == "The team won."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This story and headline have been updated with additional developments.",
+        "This is a developing story and will be updated.",
+    ],
+)
+def test_update_note_variants(line: str) -> None:
+    assert clean_text(f"The vote passed.\n\n{line}") == "The vote passed."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Contributing: The Associated Press",
+        "From USA TODAY Network and wire reports",
+        "– CNN’s Matt Egan and Michelle Watson contributed to this report.",
+        "Republic reporter Alden Woods contributed to this article.",
+    ],
+)
+def test_contributor_credit_variants(line: str) -> None:
+    assert clean_text(f"The vote passed.\n\n{line}") == "The vote passed."
 
 
 def test_relative_updated_line_is_dropped() -> None:
