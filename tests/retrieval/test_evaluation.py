@@ -186,7 +186,7 @@ def _write_rtqa(root: Path) -> None:
             "search_result": [
                 {
                     "url": "https://www.cnn.com/squid/index.html",
-                    "text": "Squid Game is back.\n\nIt was green lit by Netflix.",
+                    "text": "New York CNN —\n\nSquid Game is back.\n\nIt was green lit by Netflix.",
                     "authors": "['Ramishah Maruf']",
                     "publish_date": "2022/06/12",
                 }
@@ -239,6 +239,9 @@ def test_realtimeqa_converter_dedupes_pages_and_keeps_gold_text(tmp_path: Path) 
     assert question.answers == ("Squid Game",)
     assert question.date == "2022-06-16"
     assert ArticleRef(gold.article_id, gold.title, gold.url).matches_any(question.evidence)
+    # The gold extractor's byline line is dropped in both variants (it would mark gold pages).
+    raw_gold = next(a for a in realtimeqa(tmp_path, clean=False).articles if "squid" in a.url)
+    assert raw_gold.text.startswith("Squid Game is back")
     asked_only = realtimeqa(tmp_path, pool="asked")
     assert len(asked_only.articles) == 2  # The Week question's page is left out
     missing = bench.without_evidence()
