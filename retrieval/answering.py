@@ -496,7 +496,9 @@ def _names_the(noun: str, asked: str, text: str) -> bool:
     court" for "which town/court", with a name the question does not already hold."""
     wanted = rf"(?i:{re.escape(noun)})s?"
     for match in re.finditer(
-        rf"\b{wanted}\s+of\s+([A-Z][\w’'\-]+)|\b([A-Z][\w’'\-]+)\s+(?:[\w’'\-]+\s+)?{wanted}\b",
+        # The second form looks ahead, so "The Kroger company" is also tried from "Kroger".
+        rf"\b{wanted}\s+of\s+([A-Z][\w’'\-]+)"
+        rf"|\b([A-Z][\w’'\-]+)(?=\s+(?:[\w’'\-]+\s+)?{wanted}\b)",
         text,
     ):
         name = (match.group(1) or match.group(2)).lower()

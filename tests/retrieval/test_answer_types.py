@@ -1,0 +1,52 @@
+"""What kind of answer a question wants, and which sentences cannot be one (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answering import _names_the, _not_an_answer
+from retrieval.questions import parse
+
+
+def test_quiz_style_question_is_read_from_its_last_sentence() -> None:
+    question = parse(
+        "A Russian court this week ruled that she will be detained for several more months. "
+        "How many months was her detention extended?"
+    )
+    assert (question.kind, question.unit) == ("number", "months")
+
+
+def test_which_in_mid_sentence_asks_for_a_name() -> None:
+    question = parse("Supermarkets in France are struggling to stock which condiment?")
+    assert (question.kind, question.noun) == ("which", "condiment")
+
+
+def test_relative_which_is_not_a_question_word() -> None:
+    assert parse("The law, which was passed in 2004, bans what?").kind == "other"
+
+
+def test_what_is_it_called_asks_for_a_name() -> None:
+    assert parse("NASA will launch a mission. What is the mission called?").kind == "which"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which wildly popular show was green lit for a new season?",
+        'A. "Game of Thrones"',
+        "QUIZ TIME: test your knowledge of this week's news",
+    ],
+)
+def test_questions_and_quiz_lines_are_no_answers(text: str) -> None:
+    assert _not_an_answer(text)
+
+
+def test_a_statement_can_be_an_answer() -> None:
+    assert not _not_an_answer("Netflix renewed Squid Game for a second season.")
+
+
+def test_the_company_does_not_name_the_company() -> None:
+    asked = "which company is turning off the ac in its stores?"
+    assert not _names_the("company", asked, "The company is scaling back the use of its AC.")
+    assert _names_the("company", asked, "The Kroger company is scaling back its AC.")
+    assert _names_the("town", "which town's ban was overturned?", "the town of Villeneuve")
