@@ -221,9 +221,9 @@ class Answerer:
             return -cfg.other_speaker_penalty / 2
         asked = question.text.lower()
         if question.kind == "who":
-            return cfg.type_bonus if _names_new_to(question, text) else 0.0
+            return cfg.type_bonus if _names_new_to(question, text) else -cfg.unnamed_penalty
         if question.kind == "when":
-            return cfg.type_bonus if _DATE.search(text) else 0.0
+            return cfg.type_bonus if _DATE.search(text) else -cfg.unnamed_penalty
         if question.kind == "number":
             if question.unit and _has_quantity(text, question.unit):
                 return 3 * cfg.type_bonus
@@ -236,7 +236,7 @@ class Answerer:
             # "The company is scaling back its AC" restates "which company" without naming it.
             return -cfg.unnamed_penalty
         if question.kind == "where":
-            return 2 * cfg.type_bonus if _PLACE.search(text) else 0.0
+            return 2 * cfg.type_bonus if _PLACE.search(text) else -cfg.unnamed_penalty
         return 0.0
 
     def _candidates(self, question: Question, passages: Sequence[Passage]) -> list[_Candidate]:
