@@ -204,14 +204,15 @@ class ChunkStore:
     def query(
         self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) of the `k` nearest chunks."""
-        total = self.count()
-        if total == 0:
-            return []
+        """(chunk_id, cosine similarity) of the `k` nearest chunks (fewer if it holds fewer).
+
+        No `count()` first: Chroma returns what it has, and a count scans the collection's
+        rows, so it grows with the index and outweighs the query itself (measured: 0.8 ms
+        count vs 0.9 ms query at 9,400 chunks; README "Performance" has the growth figures)."""
         result = self._call(
             "query",
             query_embeddings=[vector],
-            n_results=min(k, total),
+            n_results=k,
             where=where,
             include=["distances"],
         )
