@@ -125,7 +125,8 @@ class Embedder(Embeddings):
         model = self.model
         if isinstance(model, OnnxSentenceEncoder):
             return model.token_counts(texts)
-        encoded = model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+        # verbose=False: counting a text longer than the window is the point here, not an error.
+        encoded = model.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
