@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
 import logging
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -73,6 +75,17 @@ def snapshot(folder: Path) -> dict[Path, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+async def answers_settled(folder: Path) -> None:
+    """Wait for the handler's last write of an answer: the sent messages' ids are stored
+    after Telegram confirms them, a moment after the test sees the message arrive."""
+    for _ in range(100):
+        with contextlib.closing(sqlite3.connect(folder / "bot.sqlite3")) as conn:
+            if not conn.execute("SELECT 1 FROM answers WHERE message_ids = '[]'").fetchall():
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("an answer's message ids were never stored")
 
 
 def sent_after(server: FakeTelegramServer, mark: int) -> list[ApiCall]:
@@ -331,6 +344,7 @@ async def test_refused_users_commands_buttons_and_uploads_change_nothing(
         alices_message = bot.message_for(answer)
         button = alices_message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         retrieval = count_retrieval(monkeypatch, seeded_bot)
+        await answers_settled(bot.data_dir)
         state = snapshot(bot.data_dir)
         mark = len(telegram_server.calls)
 
