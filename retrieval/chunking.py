@@ -80,7 +80,7 @@ class Chunker:
             while last + 1 < len(spans) and size + lengths[last + 1] <= target:
                 last += 1
                 size += lengths[last]
-            chunks.append(_make_chunk(article, len(chunks), spans[first][0], spans[last][1]))
+            chunks.append(make_chunk(article, len(chunks), spans[first][0], spans[last][1]))
             if last + 1 >= len(spans):
                 break
             # Step back by the overlap, but always make progress.
@@ -114,7 +114,9 @@ def _split_long(
     return out_spans, out_lengths
 
 
-def _make_chunk(article: Article, index: int, start: int, end: int) -> Chunk:
+def make_chunk(article: Article, index: int, start: int, end: int) -> Chunk:
+    """Chunk `index` of `article`, its text `article.text[start:end]`; the id changes with the
+    article's content, so a changed article never reuses an old chunk's vector."""
     return Chunk(
         chunk_id=f"{article.article_id}:{article.content_hash[:8]}:{index}",
         article_id=article.article_id,

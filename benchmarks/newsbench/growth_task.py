@@ -18,6 +18,7 @@ def task_growth(spec: dict[str, Any]) -> dict[str, Any]:
     """Retrieval latency as the index grows to `sizes` x the BBC chunk count, padding it with
     perturbed copies of real articles and their real vectors written straight to the manifest
     and Chroma (the model would otherwise dominate the run)."""
+    from retrieval.chunking import make_chunk
     from retrieval.models import Article, Chunk
 
     embedder = load_embedder(spec["backend"])
@@ -45,7 +46,7 @@ def task_growth(spec: dict[str, Any]) -> dict[str, Any]:
         while copies_done < size:
             start = time.perf_counter()
             inserted += _add_copy(
-                bot, copies_done, originals, by_article, vectors, rng, Article, Chunk
+                bot, copies_done, originals, by_article, vectors, rng, Article, make_chunk
             )
             insert_s += time.perf_counter() - start
             copies_done += 1
@@ -93,7 +94,7 @@ def _add_copy(
     vectors: dict[str, np.ndarray],
     rng: np.random.Generator,
     article_cls: Any,
-    chunk_cls: Any,
+    make_chunk: Any,
 ) -> int:
     """One more copy of every article: same text, a tagged headline, its chunks' vectors
     nudged (cosine ~0.99 to the original) so the HNSW graph sees distinct points."""
@@ -109,20 +110,7 @@ def _add_copy(
             source=article.source,
             published=article.published,
         )
-        chunks = [
-            chunk_cls(
-                chunk_id=f"{new.article_id}:{new.content_hash[:8]}:{c.index}",
-                article_id=new.article_id,
-                index=c.index,
-                text=c.text,
-                start=c.start,
-                end=c.end,
-                title=new.title,
-                source=new.source,
-                published=new.published,
-            )
-            for c in by_article[aid]
-        ]
+        chunks = [make_chunk(new, c.index, c.start, c.end) for c in by_article[aid]]
         batch_articles.append(new)
         batch_chunks.append(chunks)
         if len(batch_articles) >= 500:
