@@ -174,8 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m retrieval.evaluation.run_all",
         description=__doc__,
-        epilog="The first run embeds about 45,000 chunks (roughly 25-30 min on 2 CPU cores); "
-        "indexes and vectors are cached under --out, so later runs take about 7 min.",
+        epilog="The first run embeds about 45,000 chunks (about 20 min on 2 CPU cores with the "
+        "default ONNX backend, 30 with PyTorch); indexes and vectors are cached under --out, so "
+        "later runs take about 10 min.",
     )
     parser.add_argument(
         "--datasets", type=Path, default=DEFAULT_DATASETS, help="holds bbc/ and realtimeqa/"
