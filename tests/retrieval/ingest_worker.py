@@ -30,6 +30,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -263,21 +264,31 @@ def serve() -> None:
             return
         if job["op"] == "verify":
             job["probe"] = _forked_probe(job)
-        pid = os.fork()
-        if pid == 0:
-            code = 0
-            try:
-                bot = _open_bot(job, embedder)
-                jobs = {"ingest": _ingest_job, "verify": _verify_job, "search": _search_job}
-                jobs[job["op"]](bot, job)
-            except BaseException:
-                traceback.print_exc()
-                code = 1
-            finally:
-                sys.stderr.flush()
-                os._exit(code)
+        pid = _fork(partial(_run_job, job, embedder))
         _emit({"child": pid})
         _emit({"status": _wait(pid, job.get("kill_after"))})
+
+
+def _run_job(job: dict[str, Any], embedder: Any) -> None:
+    jobs = {"ingest": _ingest_job, "verify": _verify_job, "search": _search_job}
+    jobs[job["op"]](_open_bot(job, embedder), job)
+
+
+def _fork(body: Callable[[], None]) -> int:
+    """Run `body` in a forked child that exits with 0, or 1 after printing its traceback;
+    returns the child's pid (in the parent)."""
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            body()
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stderr.flush()
+            os._exit(code)
+    return pid
 
 
 def _forked_probe(job: dict[str, Any]) -> dict[str, Any]:
@@ -290,18 +301,12 @@ def _forked_probe(job: dict[str, Any]) -> dict[str, Any]:
     settings = Settings(data_dir=Path(job["data_dir"]), chroma_host=None)
     if WriterLock.holder(settings.data_dir / "writer.lock") is None:
         return {"ran": False, "problem": None}
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            sys.argv = ["probe", str(settings.chroma_dir), settings.collection]
-            exec(_PROBE, {"__name__": "probe"})
-        except BaseException:
-            traceback.print_exc()
-            code = 1
-        finally:
-            sys.stderr.flush()
-            os._exit(code)
+
+    def probe() -> None:
+        sys.argv = ["probe", str(settings.chroma_dir), settings.collection]
+        exec(_PROBE, {"__name__": "probe"})
+
+    pid = _fork(probe)
     _emit({"probe": pid})
     status = _wait(pid, None)
     return {"ran": True, "problem": None if status == 0 else f"the probe exited with {status}"}
