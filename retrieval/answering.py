@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import logging
 import math
 import re
@@ -507,29 +508,7 @@ def _names_the(noun: str, asked: str, text: str) -> bool:
     return False
 
 
-_CALENDAR = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
+_CALENDAR = frozenset(name.lower() for name in (*calendar.month_name, *calendar.day_name) if name)
 
 
 def _new_proper(asked: str, text: str) -> bool:
