@@ -9,13 +9,13 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 
 from retrieval.embedding import Embedder
-from retrieval.lexical import terms
+from retrieval.lexical import terms, word_set
 from retrieval.models import Answer, Article, Citation, Passage
 from retrieval.questions import Question
 from retrieval.sentences import sentence_spans
@@ -100,6 +100,8 @@ class AnswerConfig:
     cache_size: int = 50_000
     duplicate_scan: int = 30
     lead_articles: int = 2
+    antecedent_reach: int = 2
+    lead_bonus: float = 0.03
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,6 @@ class Answerer:
 
     def _bonus(self, question: Question, candidate: _Candidate) -> float:
         cfg = self.config
-        text = candidate.text
         if question.kind == "say" and question.speaker:
             said = candidate.statement
             if _said_by(candidate, question.speaker):
@@ -220,6 +221,14 @@ class Answerer:
             if said is not None:
                 return -cfg.other_speaker_penalty
             return -cfg.other_speaker_penalty / 2
+        return self._type_bonus(question, candidate) + (
+            cfg.lead_bonus if _is_lead(candidate) else 0.0
+        )
+
+    def _type_bonus(self, question: Question, candidate: _Candidate) -> float:
+        """How well the sentence fits the kind of answer asked for (a name, a date, ...)."""
+        cfg = self.config
+        text = candidate.text
         asked = question.text.lower()
         if question.kind == "who":
             return cfg.type_bonus if _names_new_to(question, text) else -cfg.unnamed_penalty
@@ -337,6 +346,8 @@ class Answerer:
                     continue
                 articles.append(aid)
             chosen.append((score, candidate))
+
+        chosen += _antecedents(question, chosen, cfg.antecedent_reach)
 
         # The search ranked whole passages, which tells the story better than one sentence's
         # score: cite the articles in search order, each one's sentences in the order written.
@@ -477,18 +488,19 @@ _DURATION = re.compile(
 
 def _has_quantity(text: str, unit: str) -> bool:
     """A number of the unit the question asks for: "how long" wants "18 months", "how many
-    counts" wants "four counts"."""
+    counts" wants "four counts", "how many baby swings" wants "2 million MamaRoo swings"."""
     if unit == "duration":
         return bool(_DURATION.search(text))
-    stem = re.escape(unit.rstrip("s")[:6])
-    return bool(re.search(rf"\b{_COUNT}[\s-]+(?:\w+\s+)?{stem}", text, re.I))
+    stems = "|".join(re.escape(word.rstrip("s")[:6]) for word in unit.split())
+    return bool(re.search(rf"\b{_COUNT}[\s-]+(?:[\w’'\-]+\s+){{0,2}}(?:{stems})", text, re.I))
 
 
 _PROPER = re.compile(r"\b[A-Z][\w’'\-]+")
 
 
-_DETERMINERS = frozenset(
-    ["the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our"]
+_DETERMINERS = word_set(
+    "the a an this that these those its their his her our every each some any all no one "
+    "another other"
 )
 
 
@@ -503,12 +515,59 @@ def _names_the(noun: str, asked: str, text: str) -> bool:
         text,
     ):
         name = (match.group(1) or match.group(2)).lower()
-        if name not in _DETERMINERS and name not in asked:
+        if name not in _DETERMINERS and name not in asked and not _is_demonym(name):
             return True
     return False
 
 
+def _is_demonym(word: str) -> bool:
+    """ "South Korean show", "British company": a nationality describes, it does not name."""
+    return word in _DEMONYMS or (len(word) > 4 and word.endswith(("ean", "ian", "ese", "ish")))
+
+
+_DEMONYMS = word_set(
+    "american african korean german mexican russian cuban french dutch greek swiss thai "
+    "south north east west"
+)
+
+
 _CALENDAR = frozenset(name.lower() for name in (*calendar.month_name, *calendar.day_name) if name)
+
+
+def _is_lead(candidate: _Candidate) -> bool:
+    """Whether the sentence opens its article: news puts who, what and when first."""
+    spans = _article_sentences(candidate.article.text)
+    return bool(spans) and spans[0][0] == candidate.start
+
+
+def _antecedents(
+    question: Question, chosen: Sequence[tuple[float, _Candidate]], reach: int
+) -> list[tuple[float, _Candidate]]:
+    """For "which show ...", a chosen sentence that says only "the wildly popular show" gets
+    the sentence before it that names the show ("“Squid Game” is officially coming back.")."""
+    if question.kind != "which" or not question.noun:
+        return []
+    asked = question.text.lower()
+    refers_back = re.compile(
+        rf"\b(?i:the|this|that)\s+(?:[\w’'\-]+\s+){{0,4}}?(?i:{re.escape(question.noun)})s?\b"
+    )
+    taken = {(c.article.article_id, c.start) for _, c in chosen}
+    added: list[tuple[float, _Candidate]] = []
+    for score, candidate in chosen:
+        text = candidate.text
+        if not refers_back.search(text) or _names_the(question.noun, asked, text):
+            continue
+        spans = _article_sentences(candidate.article.text)
+        at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), None)
+        for start, end in reversed(spans[max(0, (at or 0) - reach) : at or 0]):
+            before = candidate.article.text[start:end]
+            if _new_proper(asked, before) and not _not_an_answer(before):
+                key = (candidate.article.article_id, start)
+                if key not in taken:
+                    taken.add(key)
+                    added.append((score, replace(candidate, start=start, end=end, text=before)))
+                break
+    return added
 
 
 def _new_proper(asked: str, text: str) -> bool:

@@ -239,3 +239,8 @@ class LexicalIndex:
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best])]
         return [(self.chunk_ids[i], float(scores[i])) for i in best if scores[i] > 0]
+
+
+def word_set(words: str) -> frozenset[str]:
+    """A word list written as one string: "the a an" -> {"the", "a", "an"}."""
+    return frozenset(words.split())

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError
-from retrieval.lexical import terms
+from retrieval.lexical import terms, word_set
 
 MAX_QUESTION_CHARS = 2_000
 
@@ -33,7 +33,9 @@ class Question:
     kind: str  # who | when | where | number | which | say | other
     speaker: str | None = None
     topic: str | None = None
-    unit: str | None = None  # "how many counts" -> "counts"; "how long" -> "duration"
+    # "how many counts" -> "counts"; "how many baby swings" -> "baby swings"; "how long" ->
+    # "duration"
+    unit: str | None = None
     noun: str | None = None  # "which company ..." -> "company": what the answer must name
     latest: bool = False  # "latest", "most recent": newer articles win
 
@@ -69,10 +71,9 @@ def parse(question: str) -> Question:
     elif re.match(r"^\s*where\b", asked):
         kind = "where"
     elif re.search(r"\bhow (?:many|much|long|old|far|big|large)\b", asked):
-        unit = re.search(r"\bhow many\s+(\w+)", asked)
         if re.search(r"\bhow long\b", asked):
             return Question(question, "number", unit="duration")
-        return Question(question, "number", unit=unit.group(1) if unit else None)
+        return Question(question, "number", unit=_counted(asked))
     elif re.match(r"^\s*what\s+(?:is|are|was|were)\b.*\bcalled\b", asked):
         kind = "which"  # "What is the mission called?" asks for a name
     elif noun := _which_noun(asked):
@@ -83,19 +84,86 @@ def parse(question: str) -> Question:
 
 
 _WHICH = re.compile(
-    r"^\s*(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)([a-z]+)"
+    r"^\s*(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)(?P<start>[a-z])"
     # "... are struggling to stock which condiment": the wh-word in the middle, not after a
     # comma (", which was passed" is a relative clause).
     r"|(?<!,)\s(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b|the\b|a\b|an\b|"
-    r"he\b|she\b|it\b|they\b|we\b|you\b|this\b|that\b)([a-z]+)"
+    r"he\b|she\b|it\b|they\b|we\b|you\b|this\b|that\b)(?P<mid>[a-z])"
+)
+# Words that cannot be inside the noun phrase after "which": auxiliaries, prepositions,
+# determiners, pronouns and conjunctions end it.
+_NOT_IN_PHRASE = word_set(
+    "is are was were be been being did does do has have had will would can could should "
+    "may might must shall in of on at to for from with by about during after before over "
+    "under into since than as the a an his her its their our your my this that these "
+    "those he she it they we you i who whom whose and or but not"
 )
 
 
 def _which_noun(asked: str) -> str | None:
+    """The head noun asked for: "which wildly popular show was ..." -> "show", "which team
+    won the cup" -> "team", "which high-ranking US official tested ..." -> "official",
+    "which town's ban" -> "town"."""
     match = _WHICH.search(asked)
     if not match:
         return None
-    return (match.group(1) or match.group(2)).removesuffix("'s")
+    rest = asked[match.start("start" if match["start"] else "mid") :]
+    rest = re.split(r"[,.;:?!(]", rest, maxsplit=1)[0].replace("’", "'")
+    words = re.findall(r"[a-z][\w'\-]*", rest)
+    phrase: list[str] = []
+    for i, word in enumerate(words[:5]):
+        if word in _NOT_IN_PHRASE or word in _COMMON_VERBS:
+            break
+        if word.endswith("'s"):  # "which company's stock": the company is asked for
+            return word.removesuffix("'s")
+        after_adverb = bool(phrase) and phrase[-1].endswith("ly")
+        following = words[i + 1] if i + 1 < len(words) else ""
+        # A verb ends the phrase: a past form ("tested"), an adverb after the noun ("country
+        # recently prompted"), a word before an object ("won the cup").
+        if (
+            phrase
+            and not after_adverb
+            and (
+                (word.endswith("ed") and len(word) > 4)
+                or word.endswith("ly")
+                or following in _OBJECT_START
+            )
+        ):
+            break
+        phrase.append(word)
+    while phrase and phrase[-1].endswith("ly"):
+        phrase.pop()
+    return phrase[-1] if phrase else None
+
+
+_OBJECT_START = word_set("the a an his her its their")
+# Verbs that neither end in -ed nor come before an object in questions news quizzes ask.
+_COMMON_VERBS = word_set(
+    "won bought sold made said took got left led hit set put gave told became began "
+    "brought came went saw ran held lost met paid sent spent struck wrote shut cut fell "
+    "rose drew grew chose broke kept beat remains remain makes plans faces wants needs "
+    "says hopes seems looks appears"
+)
+
+
+# Words that end the noun phrase after "how many": "how many baby swings and rockers were".
+_PHRASE_END = word_set(
+    "and or were was is are did do does have has had will would can could in of on to for "
+    "by that who which from at with"
+)
+
+
+def _counted(asked: str) -> str | None:
+    """What "how many" counts: the words of its noun phrase, up to three."""
+    after = re.search(r"\bhow many\s+(.*)", asked)
+    if not after:
+        return None
+    words: list[str] = []
+    for word in re.findall(r"[a-z][\w\-]*", after.group(1)):
+        if word in _PHRASE_END or len(words) == 3:
+            break
+        words.append(word)
+    return " ".join(words) or None
 
 
 def _asked_part(question: str) -> str:

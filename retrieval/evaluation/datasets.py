@@ -73,6 +73,20 @@ class Benchmark:
         notes = {**self.notes, "removed_articles": len(self.articles) - len(kept)}
         return Benchmark(name or f"{self.name}-notfound", kept, questions, notes)
 
+    def without_stories(self, pages: dict[str, Sequence[str]], name: str) -> Benchmark:
+        """A stricter not-found check: each question's evidence and every page found for it
+        (`pages`: question id -> URLs, e.g. the web search results RealTime QA ran for that
+        question) removed, so no page written about the asked story is left to answer it."""
+        removed = {url_key(u) for urls in pages.values() for u in urls}
+        removed |= {url_key(e) for q in self.questions for e in q.evidence if "/" in e}
+        kept = tuple(a for a in self.articles if not (a.url and url_key(a.url) in removed))
+        questions = tuple(
+            EvalQuestion(q.id, q.question, False, q.evidence, q.answers, q.date)
+            for q in self.questions
+        )
+        notes = {**self.notes, "removed_articles": len(self.articles) - len(kept)}
+        return Benchmark(name, kept, questions, notes)
+
 
 # BBC known-item ----------------------------------------------------------------
 
@@ -213,6 +227,7 @@ def realtimeqa(
 
     pages: dict[str, _Page] = {}
     asked: list[tuple[dict[str, Any], list[str]]] = []
+    searched: dict[str, list[str]] = {}  # question id -> the pages web search found for it
     for week in chosen:
         gold = {r["question_id"]: r["search_result"] for r in _jsonl(qa_dir / f"{week}_gold.jsonl")}
         asked_ids: set[str] = set()
@@ -229,6 +244,10 @@ def realtimeqa(
                 continue
             for result in record.get("search_result") or []:
                 _merge(pages, result)
+            if record["question_id"] in asked_ids:
+                searched[f"rtqa-{record['question_id']}"] = [
+                    r["url"] for r in record.get("search_result") or []
+                ]
 
     prepare: Callable[[str], str] = clean_text if clean else str.strip
     articles = []
@@ -277,7 +296,13 @@ def realtimeqa(
         )
     if skipped:
         logger.info("realtimeqa: %d questions skipped: their gold article has no text", skipped)
-    notes = {"weeks": len(chosen), "pool": pool, "clean": clean, "skipped_questions": skipped}
+    notes = {
+        "weeks": len(chosen),
+        "pool": pool,
+        "clean": clean,
+        "skipped_questions": skipped,
+        "searched_pages": {q.id: searched.get(q.id, []) for q in questions},
+    }
     return Benchmark(
         name or ("rtqa" if clean else "rtqa-raw"), tuple(articles), tuple(questions), notes
     )

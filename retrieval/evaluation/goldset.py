@@ -173,18 +173,60 @@ class Ranking:
         return None
 
 
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+_SPELLED = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r"|1?\d|20)\b")
+
+
+def _spelled_both_ways(answer: str) -> set[str]:
+    """`answer` with its small numbers as digits and as words: a gold "6" is also "six"."""
+    as_digits = _SPELLED.sub(
+        lambda m: str(_NUMBER_WORDS.index(m[0])) if m[0] in _NUMBER_WORDS else m[0], answer
+    )
+    as_words = _SPELLED.sub(lambda m: _NUMBER_WORDS[int(m[0])] if m[0].isdigit() else m[0], answer)
+    return {answer, as_digits, as_words}
+
+
 def contains_answer(answers: Sequence[str], texts: Sequence[str]) -> bool:
     """Whether any gold answer string appears in any of `texts`, compared in `fold`ed form.
 
     A match must start at a word boundary, and a number must also end at one: the gold "6"
-    is not found inside "2016" or "60", while "Europe" is found in "European Union"."""
+    is not found inside "2016", "60" or "sixty", while "Europe" is found in "European". Small
+    numbers match spelled out either way, as news style writes them ("six months" for the
+    gold "6")."""
     haystack = "\n".join(fold(t) for t in texts)
     for answer in answers:
-        wanted = fold(answer)
-        if not wanted:
-            continue
-        left = r"(?<!\w)" if wanted[0].isalnum() else ""
-        right = r"(?!\d)" if wanted[-1].isdigit() else ""
-        if re.search(left + re.escape(wanted) + right, haystack):
-            return True
+        for wanted in _spelled_both_ways(fold(answer)):
+            if not wanted:
+                continue
+            left = r"(?<!\w)" if wanted[0].isalnum() else ""
+            if wanted[-1].isdigit():
+                right = r"(?!\d)"
+            elif wanted.rsplit(" ", 1)[-1] in _NUMBER_WORDS:
+                right = r"(?!\w)"
+            else:
+                right = ""
+            if re.search(left + re.escape(wanted) + right, haystack):
+                return True
     return False

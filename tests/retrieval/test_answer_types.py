@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answering import _names_the, _not_an_answer
+from retrieval.answering import _has_quantity, _names_the, _not_an_answer
 from retrieval.questions import parse
 
 
@@ -19,6 +19,38 @@ def test_quiz_style_question_is_read_from_its_last_sentence() -> None:
 def test_which_in_mid_sentence_asks_for_a_name() -> None:
     question = parse("Supermarkets in France are struggling to stock which condiment?")
     assert (question.kind, question.noun) == ("which", "condiment")
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("Which wildly popular show was recently green lit for a new season?", "show"),
+        ("Which high-ranking US official tested positive for Covid-19 this week?", "official"),
+        ("Which team won the 2022 NHL Stanley Cup Finals?", "team"),
+        ("Which company bought Twitter?", "company"),
+        ("Which company’s stock became cheaper after a split?", "company"),
+        ("Which product remains difficult to find in many US stores?", "product"),
+        ("A volcano erupted in which country recently, prompting an alert?", "country"),
+        ("Vaccinations began for which age group this week?", "group"),
+        ("Which highly anticipated show brought in 10 million viewers?", "show"),
+        ("Which head of state announced his resignation?", "head"),
+    ],
+)
+def test_which_question_asks_for_its_head_noun(text: str, noun: str) -> None:
+    assert parse(text).noun == noun
+
+
+def test_how_many_counts_the_whole_noun_phrase() -> None:
+    question = parse("Approximately how many baby swings and rockers were recalled this week?")
+    assert (question.kind, question.unit) == ("number", "baby swings")
+    assert _has_quantity("The recall affects 2 million MamaRoo swings.", question.unit or "")
+    assert not _has_quantity("Swings were recalled in 2 states.", question.unit or "")
+
+
+def test_a_nationality_does_not_name_the_show() -> None:
+    asked = "which wildly popular show was green lit?"
+    assert not _names_the("show", asked, "the wildly popular South Korean show is green lit")
+    assert _names_the("show", asked, "the hit Netflix show Squid Game")
 
 
 def test_relative_which_is_not_a_question_word() -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from retrieval.answering import NOT_FOUND
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError
+from retrieval.questions import parse
 from retrieval.service import Newsbot
 
 PACT = "With its new pact with North Korea, Russia raises the stakes with the West over Ukraine"
@@ -101,3 +102,43 @@ def test_instructions_inside_articles_are_only_quoted(newsbot_factory, tmp_path)
         assert citation.quote in answer.text or all(
             piece in answer.text for piece in citation.quote.split(" … ")
         )
+
+
+def test_a_sentence_that_says_only_the_show_brings_the_one_naming_it(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "squid.txt"
+    path.write_text(
+        "Netflix renews its biggest hit\n\n"
+        "“Squid Game” is officially coming back. "
+        "Netflix announced Sunday that the wildly popular South Korean show is green lit for "
+        "a second season. The director said the new season will bring back its hero. "
+        "The first season drew 1.65 billion hours of viewing in 28 days.\n",
+        encoding="utf-8",
+    )
+    bot = newsbot_factory()
+    bot.ingest([path])
+    answer = bot.ask("Which wildly popular show was recently green lit for a new season?")
+    assert answer.found
+    assert answer.text.startswith("“Squid Game” is officially coming back. [1] Netflix announced")
+
+
+def test_the_lead_sentence_gets_the_lead_bonus(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "covid.txt"
+    path.write_text(
+        "Covid update\n\n"
+        "A senior official tested positive for Covid-19 this week, the agency said. "
+        "Officials said the office will stay open. "
+        "A senior official has tested positive for Covid-19 this week.\n",
+        encoding="utf-8",
+    )
+    bot = newsbot_factory()
+    bot.ingest([path])
+    question = parse("Which senior official tested positive for Covid-19 this week?")
+    candidates = bot.answerer._candidates(question, bot.search(question.text))
+    lead, _, later = sorted(candidates, key=lambda c: c.start)
+    bonus = bot.answerer._bonus
+    assert bonus(question, lead) - bonus(question, later) == pytest.approx(
+        bot.answerer.config.lead_bonus
+    )
+    assert bot.answerer.config.lead_bonus > 0

@@ -97,6 +97,14 @@ def test_answer_strings_match_on_word_boundaries_and_ignore_quote_style() -> Non
     assert not contains_answer([], ["anything"])
 
 
+def test_small_numbers_match_spelled_out_either_way() -> None:
+    assert contains_answer(["6"], ["Her detention was extended six months."])
+    assert contains_answer(["Six months"], ["for 6 months"])
+    assert contains_answer(["2 million"], ["Two million swings were recalled."])
+    assert not contains_answer(["6"], ["sixty days"])
+    assert not contains_answer(["two"], ["a network outage"])
+
+
 def test_rank_counts_cited_articles_first_then_retrieved_deduplicated() -> None:
     a, b, c = ArticleRef("a"), ArticleRef("b"), ArticleRef("c")
     ranking = Ranking.of([b], [a, b, c])
