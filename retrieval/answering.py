@@ -347,7 +347,7 @@ class Answerer:
                 articles.append(aid)
             chosen.append((score, candidate))
 
-        chosen += _antecedents(question, chosen, cfg.antecedent_reach)
+        chosen += _antecedents(question, chosen, scored, cfg.antecedent_reach)
 
         # The search ranked whole passages, which tells the story better than one sentence's
         # score: cite the articles in search order, each one's sentences in the order written.
@@ -541,32 +541,50 @@ def _is_lead(candidate: _Candidate) -> bool:
 
 
 def _antecedents(
-    question: Question, chosen: Sequence[tuple[float, _Candidate]], reach: int
+    question: Question,
+    chosen: Sequence[tuple[float, _Candidate]],
+    scored: Sequence[tuple[float, _Candidate]],
+    reach: int,
 ) -> list[tuple[float, _Candidate]]:
     """For "which show ...", a chosen sentence that says only "the wildly popular show" gets
-    the sentence before it that names the show ("“Squid Game” is officially coming back.")."""
+    the sentence that names the show: the one before it ("“Squid Game” is officially coming
+    back."), else the best-scored sentence of its article that brings a new name."""
     if question.kind != "which" or not question.noun:
         return []
     asked = question.text.lower()
-    refers_back = re.compile(
-        rf"\b(?i:the|this|that)\s+(?:[\w’'\-]+\s+){{0,4}}?(?i:{re.escape(question.noun)})s?\b"
+    unnamed = re.compile(
+        rf"\b(?i:the|this|that|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}?"
+        rf"(?i:{re.escape(question.noun)})s?\b"
     )
     taken = {(c.article.article_id, c.start) for _, c in chosen}
+    known = asked + " " + " ".join(c.text for _, c in chosen).lower()
     added: list[tuple[float, _Candidate]] = []
     for score, candidate in chosen:
         text = candidate.text
-        if not refers_back.search(text) or _names_the(question.noun, asked, text):
+        if not unnamed.search(text) or _names_the(question.noun, asked, text):
             continue
         spans = _article_sentences(candidate.article.text)
-        at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), None)
-        for start, end in reversed(spans[max(0, (at or 0) - reach) : at or 0]):
+        at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), 0)
+        namer: _Candidate | None = None
+        for start, end in reversed(spans[max(0, at - reach) : at]):
             before = candidate.article.text[start:end]
             if _new_proper(asked, before) and not _not_an_answer(before):
-                key = (candidate.article.article_id, start)
-                if key not in taken:
-                    taken.add(key)
-                    added.append((score, replace(candidate, start=start, end=end, text=before)))
+                namer = replace(candidate, start=start, end=end, text=before)
                 break
+        if namer is None:
+            namer = next(
+                (
+                    c
+                    for _, c in scored
+                    if c.article.article_id == candidate.article.article_id
+                    and (c.article.article_id, c.start) not in taken
+                    and _new_proper(known, c.text)
+                ),
+                None,
+            )
+        if namer is not None and (namer.article.article_id, namer.start) not in taken:
+            taken.add((namer.article.article_id, namer.start))
+            added.append((score, namer))
     return added
 
 

@@ -211,6 +211,7 @@ def realtimeqa(
     pool: Pool = "all",
     weeks: Sequence[str] | None = None,
     name: str | None = None,
+    held_out: bool = False,
 ) -> Benchmark:
     """RealTime QA's CNN questions over a corpus of their gold articles plus web-search pages.
 
@@ -218,6 +219,9 @@ def realtimeqa(
     lends its title). `clean` runs our boilerplate cleaner over every text; `pool="asked"`
     keeps only the pages retrieved for the questions we ask instead of for all 330 questions.
     Evidence is the gold URL(s); the gold answer is the right choice's text.
+
+    `held_out` asks the other outlets' questions instead (THE WEEK, USA Today: no gold
+    article, so answer recall only) over every page: questions nobody tuned the answerer on.
     """
     qa_dir, pages_dir = root / "qa", root / "pages"
     all_weeks = sorted(p.name.removesuffix("_qa.jsonl") for p in qa_dir.glob("*_qa.jsonl"))
@@ -233,6 +237,13 @@ def realtimeqa(
         asked_ids: set[str] = set()
         for record in _jsonl(qa_dir / f"{week}_qa.jsonl"):
             results = gold.get(record["question_id"]) or []
+            if held_out:
+                for result in results:  # the CNN gold articles stay in the corpus
+                    _merge(pages, result)
+                if record.get("question_source") != "CNN":
+                    asked.append((record, []))
+                    asked_ids.add(record["question_id"])
+                continue
             if record.get("question_source") != "CNN" or not results:
                 continue
             for result in results:
@@ -280,7 +291,7 @@ def realtimeqa(
     skipped = 0
     for record, gold_urls in asked:
         evidence = tuple(dict.fromkeys(u for u in gold_urls if url_key(u) in indexed))
-        if not evidence:
+        if not evidence and not held_out:
             skipped += 1
             continue
         answer = record["choices"][int(record["answer"][0])]
@@ -303,9 +314,8 @@ def realtimeqa(
         "skipped_questions": skipped,
         "searched_pages": {q.id: searched.get(q.id, []) for q in questions},
     }
-    return Benchmark(
-        name or ("rtqa" if clean else "rtqa-raw"), tuple(articles), tuple(questions), notes
-    )
+    default_name = "rtqa-heldout" if held_out else ("rtqa" if clean else "rtqa-raw")
+    return Benchmark(name or default_name, tuple(articles), tuple(questions), notes)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:

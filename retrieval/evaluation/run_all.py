@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -55,6 +56,7 @@ PLAN: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rtqa-raw", ("hits_at_1", "mrr_at_10", "answer_recall")),
     ("rtqa-notfound", ("abstention_recall",)),
     ("rtqa-nostory", ("abstention_recall",)),
+    ("rtqa-heldout", ("answer_recall", "found_accuracy")),
 )
 LEGEND = """\
 H@n/MRR: the evidence article's rank among the cited, then the retrieved articles (k=10);
@@ -154,6 +156,13 @@ def run_realtimeqa(run: Run, root: Path, pool: str, *, raw_recipe: bool) -> None
             )
             bot = run.index(unseen)
             run.score([NewsbotSystem(bot)], unseen, unseen.questions)
+    held_out = realtimeqa(root / "realtimeqa", pool=pool, held_out=True)  # type: ignore[arg-type]
+    run.say(
+        f"{held_out.name}: {len(held_out.articles):,} articles, {len(held_out.questions)} "
+        "THE WEEK and USA Today questions (answer strings only)"
+    )
+    bot = run.index(held_out)
+    run.score(run.systems(held_out, bot), held_out, held_out.questions)
 
 
 def notes(results: Sequence[EvalResult]) -> list[str]:
@@ -165,6 +174,15 @@ def notes(results: Sequence[EvalResult]) -> list[str]:
             f"{r.dataset} {r.metrics.latency_p50_s:.2f}/{r.metrics.latency_p95_s:.2f}" for r in ours
         )
         lines.append(f"ours: seconds per ask, p50/p95: {timing}")
+    for dataset in ("rtqa", "rtqa-heldout"):
+        sizes = {
+            r.system: statistics.median(len(x.answer.split()) for x in r.records if x.found)
+            for r in results
+            if r.dataset == dataset and any(x.found for x in r.records)
+        }
+        if sizes:
+            words = ", ".join(f"{system} {n:.0f}" for system, n in sizes.items())
+            lines.append(f"{dataset}: median words per answer (what ans reads): {words}")
     removed = {
         "rtqa-notfound": "their gold article was removed",
         "rtqa-nostory": "their gold article and every page searched for them were removed",

@@ -257,6 +257,27 @@ def test_realtimeqa_converter_dedupes_pages_and_keeps_gold_text(tmp_path: Path) 
     assert not any(q.answerable for q in missing.questions)
 
 
+def test_realtimeqa_story_check_removes_every_page_searched_for_the_question(
+    tmp_path: Path,
+) -> None:
+    _write_rtqa(tmp_path)
+    bench = realtimeqa(tmp_path)
+    unseen = bench.without_stories(bench.notes["searched_pages"], "rtqa-nostory")
+    # The gold article and the other page found for the CNN question are gone; The Week's
+    # page (searched for another question) stays.
+    assert [a.url for a in unseen.articles] == ["https://www.theweek.co.uk/x"]
+    assert not any(q.answerable for q in unseen.questions)
+
+
+def test_realtimeqa_held_out_asks_the_other_outlets_questions(tmp_path: Path) -> None:
+    _write_rtqa(tmp_path)
+    held_out = realtimeqa(tmp_path, held_out=True)
+    [question] = held_out.questions
+    assert held_out.name == "rtqa-heldout"
+    assert (question.question, question.answers, question.evidence) == ("Not asked", ("a",), ())
+    assert len(held_out.articles) == 3  # every page, the CNN gold article among them
+
+
 # Caches -----------------------------------------------------------------------------
 
 
