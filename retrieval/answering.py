@@ -102,6 +102,7 @@ class AnswerConfig:
     lead_articles: int = 2
     antecedent_reach: int = 2
     lead_bonus: float = 0.03
+    asked_weight: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,11 @@ class Answerer:
         wanted = set(terms(question.focus if question.kind == "say" else question.text))
         own_terms = [sentence_terms(c.text) for c in candidates]
         weight = _local_idf(wanted, own_terms)
+        asking = set(terms(question.asked))
+        if question.kind != "say" and asking != wanted:
+            # The scene a quiz question sets matches every sentence of the story; the words
+            # of the sentence that asks pick out the one that answers.
+            weight = {t: w * (cfg.asked_weight if t in asking else 1.0) for t, w in weight.items()}
         total = sum(weight.values())
         # Question words found in no candidate: they don't rank candidates, but a question
         # whose key words appear nowhere is probably not answered here.

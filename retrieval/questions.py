@@ -44,6 +44,12 @@ class Question:
         """The part of the question the answer must be about."""
         return self.topic or self.text
 
+    @property
+    def asked(self) -> str:
+        """The sentence that asks, without the scene a quiz question sets before it: "Which
+        item showed one of the largest price spikes?" of "Grocery prices rose 13%. Which …"."""
+        return _asked_part(self.text)
+
 
 def validate(question: str, limit: int = MAX_QUESTION_CHARS) -> str:
     """The question, cleaned of control characters; raises on empty or oversized input."""

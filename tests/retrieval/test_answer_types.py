@@ -16,6 +16,12 @@ def test_quiz_style_question_is_read_from_its_last_sentence() -> None:
     assert (question.kind, question.unit) == ("number", "months")
 
 
+def test_a_quiz_question_asks_in_its_last_sentence() -> None:
+    question = parse("Grocery prices rose 13% this year. Which item showed the largest spike?")
+    assert question.asked == "Which item showed the largest spike?"
+    assert parse("Who won?").asked == "Who won?"
+
+
 def test_which_in_mid_sentence_asks_for_a_name() -> None:
     question = parse("Supermarkets in France are struggling to stock which condiment?")
     assert (question.kind, question.noun) == ("which", "condiment")
