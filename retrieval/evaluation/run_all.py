@@ -204,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m retrieval.evaluation.run_all",
         description=__doc__,
         epilog="The first run embeds every corpus (13 min on 2 CPU cores with the default ONNX "
-        "backend, about twice that with PyTorch); indexes and vectors are cached under --out, "
+        "backend, longer with PyTorch); indexes and vectors are cached under --out, "
         "so later runs take a minute or two.",
     )
     parser.add_argument(
