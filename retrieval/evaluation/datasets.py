@@ -58,34 +58,38 @@ class Benchmark:
         """The not-found check: the same questions, their evidence articles removed from the
         corpus, so every question becomes unanswerable (other articles may still tell the
         story; the gold strings are kept to count those answers)."""
+        return self._unanswerable(self._articles_without_evidence(), name)
+
+    def without_stories(self, pages: dict[str, Sequence[str]], name: str) -> Benchmark:
+        """A stricter not-found check: each question's evidence and every page found for it
+        (`pages`: question id -> URLs, e.g. the web search results RealTime QA ran for that
+        question) removed, so no page written about the asked story is left to answer it."""
+        searched = {url_key(u) for urls in pages.values() for u in urls}
+        kept = tuple(
+            a
+            for a in self._articles_without_evidence()
+            if not (a.url and url_key(a.url) in searched)
+        )
+        return self._unanswerable(kept, name)
+
+    def _articles_without_evidence(self) -> tuple[Article, ...]:
         from retrieval.evaluation.goldset import ArticleRef
 
         evidence = [e for q in self.questions for e in q.evidence]
-        kept = tuple(
+        return tuple(
             a
             for a in self.articles
             if not ArticleRef(a.article_id, a.title, a.url, a.source).matches_any(evidence)
         )
+
+    def _unanswerable(self, kept: tuple[Article, ...], name: str | None) -> Benchmark:
+        """The same questions, all unanswerable, over `kept` (gold strings kept)."""
         questions = tuple(
             EvalQuestion(q.id, q.question, False, q.evidence, q.answers, q.date)
             for q in self.questions
         )
         notes = {**self.notes, "removed_articles": len(self.articles) - len(kept)}
         return Benchmark(name or f"{self.name}-notfound", kept, questions, notes)
-
-    def without_stories(self, pages: dict[str, Sequence[str]], name: str) -> Benchmark:
-        """A stricter not-found check: each question's evidence and every page found for it
-        (`pages`: question id -> URLs, e.g. the web search results RealTime QA ran for that
-        question) removed, so no page written about the asked story is left to answer it."""
-        removed = {url_key(u) for urls in pages.values() for u in urls}
-        removed |= {url_key(e) for q in self.questions for e in q.evidence if "/" in e}
-        kept = tuple(a for a in self.articles if not (a.url and url_key(a.url) in removed))
-        questions = tuple(
-            EvalQuestion(q.id, q.question, False, q.evidence, q.answers, q.date)
-            for q in self.questions
-        )
-        notes = {**self.notes, "removed_articles": len(self.articles) - len(kept)}
-        return Benchmark(name, kept, questions, notes)
 
 
 # BBC known-item ----------------------------------------------------------------
