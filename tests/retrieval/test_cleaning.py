@@ -212,24 +212,17 @@ def test_read_more_drops_a_labelled_link_list() -> None:
 @pytest.mark.parametrize(
     "line",
     [
+        # update_note
         "This story and headline have been updated with additional developments.",
         "This is a developing story and will be updated.",
-    ],
-)
-def test_update_note_variants(line: str) -> None:
-    assert clean_text(f"The vote passed.\n\n{line}") == "The vote passed."
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
+        # contributor_credit
         "Contributing: The Associated Press",
         "From USA TODAY Network and wire reports",
         "– CNN’s Matt Egan and Michelle Watson contributed to this report.",
         "Republic reporter Alden Woods contributed to this article.",
     ],
 )
-def test_contributor_credit_variants(line: str) -> None:
+def test_update_notes_and_contributor_credits_are_dropped(line: str) -> None:
     assert clean_text(f"The vote passed.\n\n{line}") == "The vote passed."
 
 
