@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from retrieval.lexical import LexicalIndex
@@ -56,6 +57,10 @@ class Catalog:
                 self._state = (snapshot, version)
                 logger.debug("catalog rebuilt: %d chunks", len(chunks))
             return self._state[0]
+
+    def rarity(self, words: Iterable[str]) -> dict[str, float]:
+        """How rare each term is among the indexed chunks (see `LexicalIndex.rarity`)."""
+        return self.current().lexical.rarity(words)
 
     def _current_version(self) -> tuple[int, int]:
         return (self._manifest.generation(), self._local_writes)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import bm25s
@@ -212,14 +214,28 @@ class LexicalIndex:
         self._bm25: bm25s.BM25 | None = None
         self._vocab: frozenset[str] = frozenset()
         self._lock = threading.Lock()
+        self._chunks_with: Counter[str] = Counter()
         if chunks:
             corpus = [terms(c.embed_text) or ["\x00"] for c in chunks]
+            for words in corpus:
+                self._chunks_with.update(set(words))
             self._bm25 = bm25s.BM25()
             self._bm25.index(corpus, show_progress=False)
             self._vocab = frozenset(self._bm25.vocab_dict)
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
+
+    def rarity(self, words: Iterable[str]) -> dict[str, float]:
+        """The inverse document frequency over the chunks of each word the index holds: the
+        rare words of a question (names, "riverbed") say which story it is about; "week"
+        and "new" do not. Words no chunk holds (typos, stray markup) are left out."""
+        n = len(self.chunk_ids)
+        return {
+            w: math.log((n + 1) / (self._chunks_with[w] + 0.5))
+            for w in words
+            if self._chunks_with[w]
+        }
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk, aligned with `chunk_ids`."""

@@ -59,7 +59,7 @@ class Newsbot:
         self.embedder = embedder
         self.catalog = Catalog(manifest)
         self.searcher = HybridSearcher(store, embedder, self.catalog, search_config)
-        self.answerer = Answerer(embedder, manifest.articles, answer_config)
+        self.answerer = Answerer(embedder, manifest.articles, self.catalog.rarity, answer_config)
         self._lock_path = lock_path
         self._write_lock = threading.Lock()
         self.quote_book = QuoteBook(lock_path.parent / "quotes.sqlite3", manifest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,74 @@ def test_the_lead_sentence_gets_the_lead_bonus(newsbot_factory, tmp_path) -> Non
         bot.answerer.config.lead_bonus
     )
     assert bot.answerer.config.lead_bonus > 0
+
+
+_DIGEST = (
+    "5 things to know for June 6\n\n"
+    "Apple is about to hold its annual developer conference this week, where it is expected "
+    "to show off new software coming to its most popular devices. "
+    "Gas prices rose again this week, the motoring club said. "
+    "The city council voted to keep the public library open on Sundays.\n"
+)
+
+
+def test_rarity_ranks_the_words_that_name_a_story_highest(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    for name, text in {
+        "apple.txt": "Apple conference\n\nApple shows new software this week.\n",
+        "gas.txt": "Gas prices\n\nGas prices rose again this week.\n",
+        "library.txt": "Library hours\n\nThe library stays open on Sundays this week.\n",
+    }.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    bot: Newsbot = newsbot_factory()
+    bot.ingest([tmp_path])
+    rarity = bot.catalog.rarity(["appl", "week", "netflix"])
+    # "week" is in every article and "appl" in one; a word no article holds can't be
+    # held by any answer either, so it has no rarity to weigh.
+    assert rarity["appl"] > rarity["week"] > 0
+    assert "netflix" not in rarity
+
+
+def test_a_doubtful_answer_without_the_questions_rare_words_is_declined(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "digest.txt").write_text(_DIGEST, encoding="utf-8")
+    (tmp_path / "netflix.txt").write_text(
+        "Netflix renews its biggest hit\n\n"
+        "Netflix said its wildly popular show will return for a second season.\n",
+        encoding="utf-8",
+    )
+    bot: Newsbot = newsbot_factory()
+    bot.ingest([tmp_path])
+    question = parse("Which wildly popular show did Netflix renew for a new season?")
+    everything = bot.search(question.text, k=10)
+    digest_only = [p for p in everything if p.chunk.title.startswith("5 things")]
+    assert digest_only and len(digest_only) < len(everything)
+    original = bot.answerer.config
+    # Only the rare-word check may decline here: no support threshold, every answer doubtful.
+    bot.answerer.config = replace(original, found_threshold=0.0, doubtful_support=1.0)
+    # The digest shares "show", "popular" and "new" but not "netflix" or "wildly".
+    assert not bot.answerer.answer(question, digest_only).found
+    assert "Netflix said" in bot.answerer.answer(question, everything).text
+    bot.answerer.config = replace(original, found_threshold=0.0, doubtful_support=0.0)
+    assert bot.answerer.answer(question, digest_only).found
+
+
+def test_rare_words_count_when_one_stem_begins_the_other(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "tracks.txt").write_text(
+        "Drought reveals dinosaur tracks\n\n"
+        "Dinosaur tracks were revealed in Texas after a drought dried up a river, the park "
+        "said. Visitors lined up to see them on Monday.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "divers.txt").write_text(
+        "Divers map the coast\n\nDivers mapped a seabed and a riverbed near the coast.\n",
+        encoding="utf-8",
+    )
+    bot: Newsbot = newsbot_factory()
+    bot.ingest([tmp_path])
+    answer = bot.ask("Where were the dinosaur tracks revealed?")
+    assert answer.found and "river" in answer.text and "riverbed" not in answer.text
+    # "riverbed" and "seabed" are equally rare, and only "riverbed" meets "river".
+    riverbed = bot.answerer.rare_coverage(parse("Tracks found in a Texas riverbed?"), answer)
+    seabed = bot.answerer.rare_coverage(parse("Tracks found in a Texas seabed?"), answer)
+    assert riverbed > seabed
