@@ -96,13 +96,14 @@ _WHICH = re.compile(
     r"|(?<!,)\s(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b|the\b|a\b|an\b|"
     r"he\b|she\b|it\b|they\b|we\b|you\b|this\b|that\b)(?P<mid>[a-z])"
 )
-# Words that cannot be inside the noun phrase after "which": auxiliaries, prepositions,
-# determiners, pronouns and conjunctions end it.
+# Words that cannot be inside the noun phrase after "which" or "how many": auxiliaries,
+# prepositions, determiners, pronouns and conjunctions end it ("how many baby swings and
+# rockers were ...", "how many seconds may ...").
 _NOT_IN_PHRASE = word_set(
     "is are was were be been being did does do has have had will would can could should "
     "may might must shall in of on at to for from with by about during after before over "
     "under into since than as the a an his her its their our your my this that these "
-    "those he she it they we you i who whom whose and or but not"
+    "those he she it they we you i who whom whose which and or but not"
 )
 
 
@@ -152,13 +153,6 @@ _COMMON_VERBS = word_set(
 )
 
 
-# Words that end the noun phrase after "how many": "how many baby swings and rockers were".
-_PHRASE_END = word_set(
-    "and or were was is are did do does have has had will would can could in of on to for "
-    "by that who which from at with"
-)
-
-
 def _counted(asked: str) -> str | None:
     """What "how many" counts: the words of its noun phrase, up to three."""
     after = re.search(r"\bhow many\s+(.*)", asked)
@@ -166,7 +160,7 @@ def _counted(asked: str) -> str | None:
         return None
     words: list[str] = []
     for word in re.findall(r"[a-z][\w\-]*", after.group(1)):
-        if word in _PHRASE_END or len(words) == 3:
+        if word in _NOT_IN_PHRASE or len(words) == 3:
             break
         words.append(word)
     return " ".join(words) or None

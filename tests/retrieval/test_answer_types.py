@@ -51,6 +51,8 @@ def test_how_many_counts_the_whole_noun_phrase() -> None:
     assert (question.kind, question.unit) == ("number", "baby swings")
     assert _has_quantity("The recall affects 2 million MamaRoo swings.", question.unit or "")
     assert not _has_quantity("Swings were recalled in 2 states.", question.unit or "")
+    # A modal verb ends the phrase too: the seconds are counted, not "seconds may predict".
+    assert parse("Balancing for how many seconds may predict a long life?").unit == "seconds"
 
 
 def test_a_nationality_does_not_name_the_show() -> None:
