@@ -530,11 +530,16 @@ def _stem_meets(term: str, have: set[str], least: int = 4) -> bool:
     return any(len(h) >= least and (h.startswith(term) or term.startswith(h)) for h in have)
 
 
+_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b", re.IGNORECASE)
+
+
 def _has_quantity(text: str, unit: str) -> bool:
     """A number of the unit the question asks for: "how long" wants "18 months", "how many
     counts" wants "four counts", "how many baby swings" wants "2 million MamaRoo swings"."""
     if unit == "duration":
         return bool(_DURATION.search(text))
+    if unit == "percent":
+        return bool(_PERCENT.search(text))
     stems = "|".join(re.escape(word.rstrip("s")[:6]) for word in unit.split())
     return bool(re.search(rf"\b{_COUNT}[\s-]+(?:[\w’'\-]+\s+){{0,2}}(?:{stems})", text, re.I))
 

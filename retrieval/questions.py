@@ -70,17 +70,19 @@ def parse(question: str) -> Question:
     # Quiz-style questions set the scene first ("A court ruled ... . How many months was her
     # detention extended?"): the last sentence says what is asked.
     asked = _asked_part(question).lower()
-    if re.match(r"^\s*(?:who|whom|whose)\b", asked):
+    if _WHO.search(asked):
         kind = "who"
-    elif re.match(r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b", asked):
+    elif re.search(r"^\s*when\b|\bwhat (?:year|date|day|month|time)\b|\bwhen\s*\?\s*$", asked):
         kind = "when"
-    elif re.match(r"^\s*where\b", asked):
+    elif re.match(r"^\s*where\b", asked) or re.search(rf",\s*where\s+{_AUX}", asked):
         kind = "where"
-    elif re.search(r"\bhow (?:many|much|long|old|far|big|large)\b", asked):
+    elif re.search(r"\bwhat (?:percentage|percent|share|proportion)\b", asked):
+        return Question(question, "number", unit="percent")
+    elif re.search(r"\bhow (?:many|much|long|old|far|big|large|high|tall|deep|fast|hot)\b", asked):
         if re.search(r"\bhow long\b", asked):
             return Question(question, "number", unit="duration")
         return Question(question, "number", unit=_counted(asked))
-    elif re.match(r"^\s*what\s+(?:is|are|was|were)\b.*\bcalled\b", asked):
+    elif re.match(r"^\s*what\s+(?:is|are|was|were)\b.*\bcalled\b|.*\bcalled\s+what\b", asked):
         kind = "which"  # "What is the mission called?" asks for a name
     elif noun := _which_noun(asked):
         return Question(question, "which", noun=noun)
@@ -89,8 +91,15 @@ def parse(question: str) -> Question:
     return Question(question, kind)
 
 
+_AUX = r"(?:is|are|was|were|did|does|do|will|would|can|could|has|have|had)\b"
+# "Who won ...", and in the middle only after a preposition ("paving the way for who to
+# advance", "an affair with who?"): "a coach who ..." is a relative clause.
+_WHO = re.compile(
+    r"^\s*(?:who|whom|whose)\b|\b(?:for|with|to|by|from|about|of|on)\s+(?:who|whom)\b"
+)
 _WHICH = re.compile(
-    r"^\s*(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)(?P<start>[a-z])"
+    # "which 23-time champion", "which “Star Trek” character"
+    r"^\s*(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)(?P<start>[a-z0-9“\"])"
     # "... are struggling to stock which condiment": the wh-word in the middle, not after a
     # comma (", which was passed" is a relative clause).
     r"|(?<!,)\s(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b|the\b|a\b|an\b|"
@@ -166,9 +175,17 @@ def _counted(asked: str) -> str | None:
     return " ".join(words) or None
 
 
+# A sentence ends at . ! or ? before a capital, but not after an initial or an abbreviation:
+# "Roe v. Wade", "U.S. Supreme Court", "Mr. Happy Face".
+_SENTENCE_BREAK = re.compile(
+    r"(?<!\s\w\.)(?<!\.\w\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)"
+    r"(?<=[.!?])\s+(?=[A-Z])"
+)
+
+
 def _asked_part(question: str) -> str:
     """The last sentence of the question, where the question word is."""
-    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if p.strip()]
+    parts = [p for p in _SENTENCE_BREAK.split(question.strip()) if p.strip()]
     return parts[-1] if parts else question
 
 

@@ -22,6 +22,40 @@ def test_a_quiz_question_asks_in_its_last_sentence() -> None:
     assert parse("Who won?").asked == "Who won?"
 
 
+def test_a_quiz_sentence_does_not_end_at_an_initial_or_a_title() -> None:
+    roe = parse("What share of US adults disapprove of the decision to overturn Roe v. Wade?")
+    assert roe.asked == roe.text
+    assert parse("What breed of dog is Mr. Happy Face?").asked.startswith("What breed")
+    assert parse("The U.S. Senate voted. Who won?").asked == "Who won?"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "unit"),
+    [
+        ("What percentage of babies were born out of wedlock last year?", "number", "percent"),
+        ("By 2025, what share of power will come from wind?", "number", "percent"),
+        ("How high will inflation climb this year?", "number", None),
+        ("Nadal withdrew, paving the way for who to advance to the final?", "who", None),
+        ("Elon Musk denied that he had an affair with who?", "who", None),
+        ("The Supreme Court sided with a coach who prayed on the field.", "other", None),
+        ("As the UK hit record highs, where was the hottest temperature recorded?", "where", None),
+        ("Barristers have voted to strike indefinitely from when?", "when", None),
+        ("China will make rain with a technique called what?", "which", None),
+    ],
+)
+def test_the_kind_of_answer_is_read_from_anywhere_in_the_asking_sentence(
+    text: str, kind: str, unit: str | None
+) -> None:
+    question = parse(text)
+    assert (question.kind, question.unit) == (kind, unit)
+
+
+def test_a_percentage_question_wants_a_percentage() -> None:
+    assert _has_quantity("A 59% majority disapprove.", "percent")
+    assert _has_quantity("Some 51 per cent were born to unmarried parents.", "percent")
+    assert not _has_quantity("A majority of 2,000 adults disapprove.", "percent")
+
+
 def test_which_in_mid_sentence_asks_for_a_name() -> None:
     question = parse("Supermarkets in France are struggling to stock which condiment?")
     assert (question.kind, question.noun) == ("which", "condiment")
@@ -40,6 +74,8 @@ def test_which_in_mid_sentence_asks_for_a_name() -> None:
         ("Vaccinations began for which age group this week?", "group"),
         ("Which highly anticipated show brought in 10 million viewers?", "show"),
         ("Which head of state announced his resignation?", "head"),
+        ("Which 23-time grand slam tennis champion is set to retire?", "champion"),
+        ("Which “Star Trek” character did she portray?", "character"),
     ],
 )
 def test_which_question_asks_for_its_head_noun(text: str, noun: str) -> None:
