@@ -531,6 +531,10 @@ def _stem_meets(term: str, have: set[str], least: int = 4) -> bool:
 
 
 _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b", re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$£€]\s?\d|\b\d[\d,.]*\s*(?:million|billion|thousand)?\s*(?:dollars|pounds|euros)\b",
+    re.IGNORECASE,
+)
 
 
 def _has_quantity(text: str, unit: str) -> bool:
@@ -540,6 +544,8 @@ def _has_quantity(text: str, unit: str) -> bool:
         return bool(_DURATION.search(text))
     if unit == "percent":
         return bool(_PERCENT.search(text))
+    if unit == "money":
+        return bool(_MONEY.search(text))
     stems = "|".join(re.escape(word.rstrip("s")[:6]) for word in unit.split())
     return bool(re.search(rf"\b{_COUNT}[\s-]+(?:[\w’'\-]+\s+){{0,2}}(?:{stems})", text, re.I))
 

@@ -81,6 +81,8 @@ def parse(question: str) -> Question:
     elif re.search(r"\bhow (?:many|much|long|old|far|big|large|high|tall|deep|fast|hot)\b", asked):
         if re.search(r"\bhow long\b", asked):
             return Question(question, "number", unit="duration")
+        if _COSTS.search(asked):
+            return Question(question, "number", unit="money")
         return Question(question, "number", unit=_counted(asked))
     elif re.match(r"^\s*what\s+(?:is|are|was|were)\b.*\bcalled\b|.*\bcalled\s+what\b", asked):
         kind = "which"  # "What is the mission called?" asks for a name
@@ -91,6 +93,10 @@ def parse(question: str) -> Question:
     return Question(question, kind)
 
 
+# "How much did the bidder pay?" asks for money, "how much have prices risen?" does not.
+_COSTS = re.compile(
+    r"\bhow much\b.*\b(?:costs?|pay|paid|price|spend|spent|worth|raised?|sell|sold|fined?)\b"
+)
 _AUX = r"(?:is|are|was|were|did|does|do|will|would|can|could|has|have|had)\b"
 # "Who won ...", and in the middle only after a preposition ("paving the way for who to
 # advance", "an affair with who?"): "a coach who ..." is a relative clause.

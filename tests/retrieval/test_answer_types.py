@@ -35,6 +35,13 @@ def test_a_quiz_sentence_does_not_end_at_an_initial_or_a_title() -> None:
         ("What percentage of babies were born out of wedlock last year?", "number", "percent"),
         ("By 2025, what share of power will come from wind?", "number", "percent"),
         ("How high will inflation climb this year?", "number", None),
+        (
+            "An anonymous bidder paid a record sum for lunch. How much did the bidder pay?",
+            "number",
+            "money",
+        ),
+        ("How much did the telescope cost?", "number", "money"),
+        ("How much have gas prices increased?", "number", None),
         ("Nadal withdrew, paving the way for who to advance to the final?", "who", None),
         ("Elon Musk denied that he had an affair with who?", "who", None),
         ("The Supreme Court sided with a coach who prayed on the field.", "other", None),
@@ -48,6 +55,12 @@ def test_the_kind_of_answer_is_read_from_anywhere_in_the_asking_sentence(
 ) -> None:
     question = parse(text)
     assert (question.kind, question.unit) == (kind, unit)
+
+
+def test_a_question_of_cost_wants_an_amount_of_money() -> None:
+    assert _has_quantity("The $10 billion telescope launched in 2021.", "money")
+    assert _has_quantity("It cost 86.3 million pounds last year.", "money")
+    assert not _has_quantity("The telescope took 25 years to build.", "money")
 
 
 def test_a_percentage_question_wants_a_percentage() -> None:
