@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import logging
 import math
 import re
@@ -14,29 +13,26 @@ from functools import lru_cache
 
 import numpy as np
 
+from retrieval.answer_types import (
+    has_date,
+    has_number,
+    has_place,
+    has_quantity,
+    names_new_person,
+    names_the,
+    new_proper,
+    not_an_answer,
+)
 from retrieval.embedding import Embedder
-from retrieval.lexical import terms, word_set
+from retrieval.lexical import terms
 from retrieval.models import Answer, Article, Citation, Passage
 from retrieval.questions import Question
 from retrieval.sentences import sentence_spans
-from retrieval.speech import Statement, clean_name, speaker_matches, statements
+from retrieval.speech import Statement, speaker_matches, statements
 
 logger = logging.getLogger(__name__)
 
 NOT_FOUND = "I couldn't find that in the indexed articles."
-
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|"
-    r"thousand|million|billion)\b",
-    re.IGNORECASE,
-)
-_DATE = re.compile(
-    r"\b(?:\d{4}|January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|"
-    r"today|last (?:week|month|year)|this (?:week|month|year))\b"
-)
-
 
 # News copy names a country by its capital or seat of power ("Seoul warned", "the Kremlin
 # said"); a sentence using the metonym covers a question that names the country.
@@ -267,22 +263,26 @@ class Answerer:
         text = candidate.text
         asked = question.text.lower()
         if question.kind == "who":
-            return cfg.type_bonus if _names_new_to(question, text) else -cfg.unnamed_penalty
+            return (
+                cfg.type_bonus
+                if names_new_person(question.text.lower(), text)
+                else -cfg.unnamed_penalty
+            )
         if question.kind == "when":
-            return cfg.type_bonus if _DATE.search(text) else -cfg.unnamed_penalty
+            return cfg.type_bonus if has_date(text) else -cfg.unnamed_penalty
         if question.kind == "number":
-            if question.unit and _has_quantity(text, question.unit):
+            if question.unit and has_quantity(text, question.unit):
                 return 3 * cfg.type_bonus
-            return cfg.type_bonus if _NUMBER.search(text) else 0.0
+            return cfg.type_bonus if has_number(text) else 0.0
         if question.kind == "which":
-            if question.noun and _names_the(question.noun, asked, text):
+            if question.noun and names_the(question.noun, asked, text):
                 return 3 * cfg.type_bonus
-            if _new_proper(asked, text):
+            if new_proper(asked, text):
                 return cfg.type_bonus
             # "The company is scaling back its AC" restates "which company" without naming it.
             return -cfg.unnamed_penalty
         if question.kind == "where":
-            return 2 * cfg.type_bonus if _PLACE.search(text) else -cfg.unnamed_penalty
+            return 2 * cfg.type_bonus if has_place(text) else -cfg.unnamed_penalty
         return 0.0
 
     def _candidates(self, question: Question, passages: Sequence[Passage]) -> list[_Candidate]:
@@ -332,7 +332,7 @@ class Answerer:
                     (chunk.article_id, start) in seen
                     or (chunk.article_id, key) in seen_text
                     or len(text) < 15
-                    or _not_an_answer(text)
+                    or not_an_answer(text)
                 ):
                     continue
                 seen.add((chunk.article_id, start))
@@ -445,150 +445,6 @@ class Answerer:
         return np.stack([known[t] for t in texts])
 
 
-# Capitalised runs ending in these are places and institutions, not people.
-_NOT_PERSON_TAIL = frozenset(
-    [
-        "court",
-        "courts",
-        "mosque",
-        "church",
-        "council",
-        "ministry",
-        "university",
-        "party",
-        "street",
-        "road",
-        "square",
-        "agency",
-        "office",
-        "house",
-        "committee",
-        "parliament",
-        "assembly",
-        "union",
-        "nations",
-        "republic",
-        "league",
-        "army",
-        "police",
-        "service",
-        "services",
-        "news",
-        "times",
-        "post",
-        "journal",
-        "magistrates",
-        "bank",
-        "group",
-        "guardian",
-        "center",
-        "centre",
-        "institute",
-        "foundation",
-        "company",
-        "corporation",
-        "commission",
-        "station",
-        "airport",
-        "province",
-        "state",
-        "city",
-        "county",
-        "district",
-        "region",
-        "island",
-        "islands",
-        "sea",
-        "ocean",
-        "river",
-    ]
-)
-
-
-_PLACE = re.compile(
-    r"\b(?:in|at|near|outside|from|off)\s+(?:the\s+(?:city|town|village|province|region|"
-    r"county|state|country)\s+of\s+)?[A-Z][a-z]"
-)
-
-
-_COUNT = (
-    r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"dozens?|hundreds?|thousands?|millions?)"
-)
-_DURATION = re.compile(
-    rf"\b{_COUNT}[\s-]+(?:\w+\s+)?"
-    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
-    re.I,
-)
-
-
-def _stem_meets(term: str, have: set[str], least: int = 4) -> bool:
-    if term in have:
-        return True
-    if len(term) < least:
-        return False
-    return any(len(h) >= least and (h.startswith(term) or term.startswith(h)) for h in have)
-
-
-_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b", re.IGNORECASE)
-_MONEY = re.compile(
-    r"[$£€]\s?\d|\b\d[\d,.]*\s*(?:million|billion|thousand)?\s*(?:dollars|pounds|euros)\b",
-    re.IGNORECASE,
-)
-
-
-def _has_quantity(text: str, unit: str) -> bool:
-    """A number of the unit the question asks for: "how long" wants "18 months", "how many
-    counts" wants "four counts", "how many baby swings" wants "2 million MamaRoo swings"."""
-    if unit == "duration":
-        return bool(_DURATION.search(text))
-    if unit == "percent":
-        return bool(_PERCENT.search(text))
-    if unit == "money":
-        return bool(_MONEY.search(text))
-    stems = "|".join(re.escape(word.rstrip("s")[:6]) for word in unit.split())
-    return bool(re.search(rf"\b{_COUNT}[\s-]+(?:[\w’'\-]+\s+){{0,2}}(?:{stems})", text, re.I))
-
-
-_PROPER = re.compile(r"\b[A-Z][\w’'\-]+")
-
-
-_DETERMINERS = word_set(
-    "the a an this that these those its their his her our every each some any all no one "
-    "another other"
-)
-
-
-def _names_the(noun: str, asked: str, text: str) -> bool:
-    """Whether `text` names the thing asked for: "the town of Villeneuve" or "the Villeneuve
-    court" for "which town/court", with a name the question does not already hold."""
-    wanted = rf"(?i:{re.escape(noun)})s?"
-    for match in re.finditer(
-        # The second form looks ahead, so "The Kroger company" is also tried from "Kroger".
-        rf"\b{wanted}\s+of\s+([A-Z][\w’'\-]+)"
-        rf"|\b([A-Z][\w’'\-]+)(?=\s+(?:[\w’'\-]+\s+)?{wanted}\b)",
-        text,
-    ):
-        name = (match.group(1) or match.group(2)).lower()
-        if name not in _DETERMINERS and name not in asked and not _is_demonym(name):
-            return True
-    return False
-
-
-def _is_demonym(word: str) -> bool:
-    """ "South Korean show", "British company": a nationality describes, it does not name."""
-    return word in _DEMONYMS or (len(word) > 4 and word.endswith(("ean", "ian", "ese", "ish")))
-
-
-_DEMONYMS = word_set(
-    "american african korean german mexican russian cuban french dutch greek swiss thai "
-    "south north east west"
-)
-
-
-_CALENDAR = frozenset(name.lower() for name in (*calendar.month_name, *calendar.day_name) if name)
-
-
 def _is_lead(candidate: _Candidate) -> bool:
     """Whether the sentence opens its article: news puts who, what and when first."""
     spans = _article_sentences(candidate.article.text)
@@ -616,14 +472,14 @@ def _antecedents(
     added: list[tuple[float, _Candidate]] = []
     for score, candidate in chosen:
         text = candidate.text
-        if not unnamed.search(text) or _names_the(question.noun, asked, text):
+        if not unnamed.search(text) or names_the(question.noun, asked, text):
             continue
         spans = _article_sentences(candidate.article.text)
         at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), 0)
         namer: _Candidate | None = None
         for start, end in reversed(spans[max(0, at - reach) : at]):
             before = candidate.article.text[start:end]
-            if _new_proper(asked, before) and not _not_an_answer(before):
+            if new_proper(asked, before) and not not_an_answer(before):
                 namer = replace(candidate, start=start, end=end, text=before)
                 break
         if namer is None:
@@ -633,7 +489,7 @@ def _antecedents(
                     for _, c in scored
                     if c.article.article_id == candidate.article.article_id
                     and (c.article.article_id, c.start) not in taken
-                    and _new_proper(known, c.text)
+                    and new_proper(known, c.text)
                 ),
                 None,
             )
@@ -643,21 +499,12 @@ def _antecedents(
     return added
 
 
-def _new_proper(asked: str, text: str) -> bool:
-    """A capitalised word after the first that the question does not already contain (a
-    weekday or month names nothing)."""
-    return any(
-        w.lower() not in asked and w.lower() not in _CALENDAR for w in _PROPER.findall(text[1:])
-    )
-
-
-# A question, a quiz prompt or a multiple-choice option ("A. Game of Thrones") restates
-# what is asked and answers nothing.
-_NOT_AN_ANSWER = re.compile(r"\?\W*$|(?i:\bquiz\b)|^\s*[A-D][.)]\s")
-
-
-def _not_an_answer(text: str) -> bool:
-    return bool(_NOT_AN_ANSWER.search(text))
+def _stem_meets(term: str, have: set[str], least: int = 4) -> bool:
+    if term in have:
+        return True
+    if len(term) < least:
+        return False
+    return any(len(h) >= least and (h.startswith(term) or term.startswith(h)) for h in have)
 
 
 def _recency(candidates: Sequence[_Candidate]) -> dict[str, float]:
@@ -694,30 +541,17 @@ def _said_by(candidate: _Candidate, speaker: str) -> bool:
     return said is not None and speaker_matches(said.speaker, speaker)
 
 
-def _names_new_to(question: Question, text: str) -> bool:
-    """Whether `text` names a person (two capitalised words) the question does not."""
-    asked = question.text.lower()
-    for raw in _NAME.findall(text):
-        name = clean_name(raw)
-        words = name.split()
-        if len(words) < 2 or words[-1].lower() in _NOT_PERSON_TAIL:
-            continue
-        if words[0].lower() not in asked:
-            return True
-    return False
-
-
 def _name_first(
     scored: list[tuple[float, _Candidate]], question: Question, floor: float
 ) -> list[tuple[float, _Candidate]]:
     """For "who" questions, lift the best sentence that names someone to the top, as long as
     it is nearly as relevant: "A man was jailed" does not answer "who was jailed"."""
-    if _names_new_to(question, scored[0][1].text):
+    if names_new_person(question.text.lower(), scored[0][1].text):
         return scored
     for i, (score, candidate) in enumerate(scored):
         if score < floor:
             break
-        if _names_new_to(question, candidate.text):
+        if names_new_person(question.text.lower(), candidate.text):
             top = scored[0][0]
             return [(top, candidate), *scored[:i], *scored[i + 1 :]]
     return scored

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answering import _has_quantity, _names_the, _not_an_answer
+from retrieval.answer_types import has_quantity, names_the, not_an_answer
 from retrieval.questions import parse
 
 
@@ -58,15 +58,15 @@ def test_the_kind_of_answer_is_read_from_anywhere_in_the_asking_sentence(
 
 
 def test_a_question_of_cost_wants_an_amount_of_money() -> None:
-    assert _has_quantity("The $10 billion telescope launched in 2021.", "money")
-    assert _has_quantity("It cost 86.3 million pounds last year.", "money")
-    assert not _has_quantity("The telescope took 25 years to build.", "money")
+    assert has_quantity("The $10 billion telescope launched in 2021.", "money")
+    assert has_quantity("It cost 86.3 million pounds last year.", "money")
+    assert not has_quantity("The telescope took 25 years to build.", "money")
 
 
 def test_a_percentage_question_wants_a_percentage() -> None:
-    assert _has_quantity("A 59% majority disapprove.", "percent")
-    assert _has_quantity("Some 51 per cent were born to unmarried parents.", "percent")
-    assert not _has_quantity("A majority of 2,000 adults disapprove.", "percent")
+    assert has_quantity("A 59% majority disapprove.", "percent")
+    assert has_quantity("Some 51 per cent were born to unmarried parents.", "percent")
+    assert not has_quantity("A majority of 2,000 adults disapprove.", "percent")
 
 
 def test_which_in_mid_sentence_asks_for_a_name() -> None:
@@ -98,16 +98,16 @@ def test_which_question_asks_for_its_head_noun(text: str, noun: str) -> None:
 def test_how_many_counts_the_whole_noun_phrase() -> None:
     question = parse("Approximately how many baby swings and rockers were recalled this week?")
     assert (question.kind, question.unit) == ("number", "baby swings")
-    assert _has_quantity("The recall affects 2 million MamaRoo swings.", question.unit or "")
-    assert not _has_quantity("Swings were recalled in 2 states.", question.unit or "")
+    assert has_quantity("The recall affects 2 million MamaRoo swings.", question.unit or "")
+    assert not has_quantity("Swings were recalled in 2 states.", question.unit or "")
     # A modal verb ends the phrase too: the seconds are counted, not "seconds may predict".
     assert parse("Balancing for how many seconds may predict a long life?").unit == "seconds"
 
 
 def test_a_nationality_does_not_name_the_show() -> None:
     asked = "which wildly popular show was green lit?"
-    assert not _names_the("show", asked, "the wildly popular South Korean show is green lit")
-    assert _names_the("show", asked, "the hit Netflix show Squid Game")
+    assert not names_the("show", asked, "the wildly popular South Korean show is green lit")
+    assert names_the("show", asked, "the hit Netflix show Squid Game")
 
 
 def test_relative_which_is_not_a_question_word() -> None:
@@ -127,15 +127,15 @@ def test_what_is_it_called_asks_for_a_name() -> None:
     ],
 )
 def test_questions_and_quiz_lines_are_no_answers(text: str) -> None:
-    assert _not_an_answer(text)
+    assert not_an_answer(text)
 
 
 def test_a_statement_can_be_an_answer() -> None:
-    assert not _not_an_answer("Netflix renewed Squid Game for a second season.")
+    assert not not_an_answer("Netflix renewed Squid Game for a second season.")
 
 
 def test_the_company_does_not_name_the_company() -> None:
     asked = "which company is turning off the ac in its stores?"
-    assert not _names_the("company", asked, "The company is scaling back the use of its AC.")
-    assert _names_the("company", asked, "The Kroger company is scaling back its AC.")
-    assert _names_the("town", "which town's ban was overturned?", "the town of Villeneuve")
+    assert not names_the("company", asked, "The company is scaling back the use of its AC.")
+    assert names_the("company", asked, "The Kroger company is scaling back its AC.")
+    assert names_the("town", "which town's ban was overturned?", "the town of Villeneuve")
