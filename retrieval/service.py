@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from retrieval.answering import AnswerConfig, Answerer
+from retrieval.answering import NOT_FOUND, AnswerConfig, Answerer
 from retrieval.catalog import Catalog
 from retrieval.chunking import Chunker, ChunkingConfig
 from retrieval.embedding import Embedder
@@ -163,10 +163,14 @@ class Newsbot:
         asked = validate(question)
         effective = contextualize(asked, validate(previous) if previous else None)
         parsed = parse(effective)
-        if timeframe(effective, today).latest:
+        period = timeframe(effective, today)
+        if period.latest:
             parsed = replace(parsed, latest=True)
         passages = self.search_in_time(effective, k=max(k, 5), today=today)
         answer = self.answerer.answer(parsed, passages)
+        if answer.found and all(period.rules_out(c.published) for c in answer.citations):
+            logger.debug("declined: every cited article lies outside %s", period)
+            answer = Answer(asked, NOT_FOUND, False)
         if effective != asked:
             answer = Answer(asked, answer.text, answer.found, answer.citations)
         return answer

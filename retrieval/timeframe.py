@@ -38,6 +38,9 @@ _RELATIVE = {
     "this year": (365, 0),
     "past year": (365, 0),
 }
+# How far outside a relative period ("this week") an article may be and still tell it: news
+# of a story keeps coming for a week or two after it breaks.
+_STALE = timedelta(days=14)
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(_RELATIVE) + r")\b", re.I)
 
 
@@ -48,10 +51,26 @@ class Timeframe:
     start: date | None = None
     end: date | None = None
     latest: bool = False
+    relative: bool = False  # counted back from today: "this week", "yesterday"
 
     @property
     def bounded(self) -> bool:
         return self.start is not None or self.end is not None
+
+    def rules_out(self, published: str | None) -> bool:
+        """Whether an article published then is too far from a period counted back from
+        today to tell what happened in it: "this week" is not answered by news from two
+        months ago. A named date does not rule out background written later ("on January
+        6, 2021" is told by 2022's hearings), and an undated article is never ruled out."""
+        if not self.relative or not published:
+            return False
+        try:
+            day = date.fromisoformat(published[:10])
+        except ValueError:
+            return False
+        early = self.start - _STALE if self.start else date.min
+        late = self.end + _STALE if self.end else date.max
+        return not early <= day <= late
 
     def where(self) -> dict[str, Any] | None:
         """A Chroma `where` filter on chunks' numeric `published_ts`."""
@@ -87,7 +106,8 @@ def timeframe(question: str, today: date | None = None) -> Timeframe:
     match = _RELATIVE_RE.search(question)
     if match:
         back, forward = _RELATIVE[match.group(1).lower()]
-        return Timeframe(today - timedelta(days=back), today + timedelta(days=forward), latest)
+        start, end = today - timedelta(days=back), today + timedelta(days=forward)
+        return Timeframe(start, end, latest, relative=True)
     return Timeframe(latest=latest)
 
 

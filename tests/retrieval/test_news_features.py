@@ -79,6 +79,37 @@ def test_timeframes_from_questions() -> None:
     }
 
 
+def test_only_a_period_counted_back_from_today_rules_out_old_news() -> None:
+    today = date(2024, 6, 26)
+    week = timeframe("What did Putin say this week?", today)
+    assert not week.rules_out("2024-06-24")
+    assert not week.rules_out("2024-06-10")  # a story keeps being reported for a while
+    assert week.rules_out("2024-04-02")
+    assert not week.rules_out(None)  # an undated article may be this week's
+    # A named date is when the event happened; later articles still tell it.
+    named = timeframe("How long did the riot on January 6, 2021 last?", today)
+    assert named.bounded and not named.rules_out("2024-04-02")
+
+
+def test_a_question_about_this_week_is_not_answered_from_old_news(
+    newsbot_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "harbour.jsonl"
+    record = {
+        "title": "Harbour budget approved",
+        "source": "Coast News",
+        "published_at": "2024-06-20",
+        "body": "The harbour council approved a budget of 5 million euros for the pier.",
+    }
+    path.write_text(json.dumps(record), encoding="utf-8")
+    bot = newsbot_factory()
+    bot.ingest([path])
+    question = "What budget did the harbour council approve this week?"
+    assert "5 million euros" in bot.ask(question, today=date(2024, 6, 24)).text
+    months_later = bot.ask(question, today=date(2024, 9, 24))
+    assert not months_later.found and not months_later.citations
+
+
 def test_period_and_recency_pick_the_right_article(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     records = [
         {
