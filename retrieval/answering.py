@@ -131,7 +131,9 @@ class Answerer:
     Sentence score = dense similarity (to the question's focus) and idf-free term coverage,
     plus bonuses when the sentence is what the question asks for (the right speaker's words
     for "what did X say", a name for "who", a date for "when"). If the best sentence scores
-    under `found_threshold`, the answer is a plain not-found.
+    under `found_threshold`, or under `doubtful_support` while the cited sentences miss the
+    question's rare words (`rarity`: a word's inverse document frequency in the index), the
+    answer is a plain not-found.
     """
 
     def __init__(
