@@ -170,7 +170,13 @@ class Newsbot:
         answer = self.answerer.answer(parsed, passages)
         if answer.found and all(period.rules_out(c.published) for c in answer.citations):
             logger.debug("declined: every cited article lies outside %s", period)
-            answer = Answer(asked, NOT_FOUND, False)
+            newest = max(c.published or "" for c in answer.citations)
+            answer = Answer(
+                asked,
+                f"{NOT_FOUND.removesuffix('.')} from that time; the newest article on it is "
+                f"from {newest}.",
+                False,
+            )
         if effective != asked:
             answer = Answer(asked, answer.text, answer.found, answer.citations)
         return answer

@@ -108,6 +108,10 @@ def test_a_question_about_this_week_is_not_answered_from_old_news(
     assert "5 million euros" in bot.ask(question, today=date(2024, 6, 24)).text
     months_later = bot.ask(question, today=date(2024, 9, 24))
     assert not months_later.found and not months_later.citations
+    assert months_later.text == (
+        "I couldn't find that in the indexed articles from that time; the newest article on it "
+        "is from 2024-06-20."
+    )
 
 
 def test_period_and_recency_pick_the_right_article(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
