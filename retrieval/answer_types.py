@@ -138,6 +138,17 @@ def not_an_answer(text: str) -> bool:
     return bool(_NOT_AN_ANSWER.search(text))
 
 
+# A word with a capital past its first letter ("iPhone") or after the sentence's first word,
+# or with a digit: what a question names rather than asks.
+_NAMED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w’'\-]*|\b[a-z]+[A-Z][\w’'\-]*|\b\w*\d[\w’'\-]*")
+
+
+def names_in(question: str) -> list[str]:
+    """The names and numbers a question mentions: "Which company bought Twitter in 2022?"
+    -> ["Twitter", "2022"]."""
+    return list(dict.fromkeys(_NAMED.findall(question)))
+
+
 def names_new_person(asked: str, text: str) -> bool:
     """Whether `text` names a person (two capitalised words) the question (`asked`, lower
     case) does not."""

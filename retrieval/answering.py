@@ -18,6 +18,7 @@ from retrieval.answer_types import (
     has_number,
     has_place,
     has_quantity,
+    names_in,
     names_new_person,
     names_the,
     new_proper,
@@ -160,10 +161,26 @@ class Answerer:
             # A weak best sentence may come from a digest that shares "show" and "popular"
             # with the question but not its story: the question's rare words must be there.
             held = self.rare_coverage(question, answer)
-            if held < cfg.min_rare_coverage:
-                logger.debug("declined: support %.2f, rare words held %.2f", support, held)
+            unknown = self.unknown_names(question)
+            if held < cfg.min_rare_coverage or unknown:
+                logger.debug(
+                    "declined: support %.2f, rare words held %.2f, names the index lacks %s",
+                    support,
+                    held,
+                    unknown,
+                )
                 return Answer(question=question.text, text=NOT_FOUND, found=False)
         return answer
+
+    def unknown_names(self, question: Question) -> list[str]:
+        """The names and numbers of the question ("Twitter", "iPhone", "2022") that no
+        indexed chunk holds: an index that never mentions them cannot say what they did."""
+        found = []
+        for name in names_in(question.text):
+            words = set(terms(name))
+            if words and len(self._rarity(words)) < len(words):
+                found.append(name)
+        return found
 
     def rare_coverage(self, question: Question, answer: Answer) -> float:
         """The share of the question's words, weighted by rarity in the index, that the

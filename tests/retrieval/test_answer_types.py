@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer_types import has_quantity, names_the, not_an_answer
+from retrieval.answer_types import has_quantity, names_in, names_the, not_an_answer
 from retrieval.questions import parse
 
 
@@ -55,6 +55,13 @@ def test_the_kind_of_answer_is_read_from_anywhere_in_the_asking_sentence(
 ) -> None:
     question = parse(text)
     assert (question.kind, question.unit) == (kind, unit)
+
+
+def test_names_are_the_capitalised_words_past_the_first_and_numbers() -> None:
+    assert names_in("Which company bought Twitter in 2022?") == ["Twitter", "2022"]
+    assert names_in("How much did Apple's iPhone sales grow?") == ["Apple's", "iPhone"]
+    assert names_in("What did Joe Biden say? Biden spoke.") == ["Joe", "Biden"]
+    assert names_in("what did they say") == []
 
 
 def test_a_question_of_cost_wants_an_amount_of_money() -> None:

@@ -203,6 +203,20 @@ def test_a_doubtful_answer_without_the_questions_rare_words_is_declined(
     assert bot.answerer.answer(question, digest_only).found
 
 
+def test_a_doubtful_answer_about_a_name_the_index_lacks_is_declined(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(newsbot_factory, tmp_path, "digest.txt", _DIGEST)
+    original = bot.answerer.config
+    # Only the unknown-name check may decline here: every answer doubtful, no threshold.
+    bot.answerer.config = replace(
+        original, found_threshold=0.0, doubtful_support=1.0, min_rare_coverage=0.0
+    )
+    assert bot.answerer.unknown_names(parse("What will Netflix show off this week?")) == ["Netflix"]
+    assert not bot.ask("What will Netflix show off this week?").found
+    assert bot.ask("What will Apple show off this week?").found
+
+
 def test_rare_words_count_when_one_stem_begins_the_other(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "tracks.txt").write_text(
         "Drought reveals dinosaur tracks\n\n"

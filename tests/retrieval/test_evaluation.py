@@ -390,6 +390,28 @@ def test_real_pages_that_do_not_tell_the_story_get_a_not_found(
     assert declined >= 6
 
 
+def test_the_dev_set_holds_when_the_index_also_holds_unrelated_news(
+    bbc_subset: tuple[Benchmark, IndexCache, Newsbot], seeded_bot: Newsbot
+) -> None:
+    # Seeds plus 150 BBC articles of 2004-05: more words shared with the unanswerable
+    # questions ("won", "cup", "sales"), and more to pad an answer with.
+    bench, cache, _ = bbc_subset
+    seeds = tuple(a for i in seeded_bot.sources() if (a := seeded_bot.article(i.article_id)))
+    bot = cache.newsbot(Benchmark("seeds-plus-bbc", seeds + bench.articles, ()))
+    result = evaluate(bot, load_questions(DEV_QUESTIONS), dataset="seeds-plus-bbc")
+    m = result.metrics
+    answerable = [r for r in result.records if r.answerable]
+    print(f"\nseeds + 150 BBC: score {m.score:.3f}, unanswerable declined {m.abstention_recall}")
+    for record in result.failures():
+        print(f"  wrong: {record.id} {record.question!r} -> {record.answer[:80]!r}")
+    # Measured: every answerable question right and 8 of 12 declined, 6 of 12 without the
+    # rare-word and unknown-name checks. Still answered: the Oscar (the 2005 Screen Actors
+    # Guild awards), the next US election, Messi's goals (other scorers) and the Turkey
+    # earthquake (Indonesia's: the question's place is in no cited sentence).
+    assert all(r.correct for r in answerable)
+    assert m.abstention_recall is not None and m.abstention_recall >= 8 / 12
+
+
 def test_langchain_recipe_baseline_ranks_articles(
     bbc_subset: tuple[Benchmark, IndexCache, Newsbot],
 ) -> None:
