@@ -138,15 +138,25 @@ def not_an_answer(text: str) -> bool:
     return bool(_NOT_AN_ANSWER.search(text))
 
 
-# A word with a capital past its first letter ("iPhone") or after the sentence's first word,
-# or with a digit: what a question names rather than asks.
-_NAMED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][\w’'\-]*|\b[a-z]+[A-Z][\w’'\-]*|\b\w*\d[\w’'\-]*")
+# Runs of capitalised words ("Joe Biden", "Leyton Orient"), words with a capital past their
+# first letter ("iPhone"), and years: what a question names rather than asks. Other numbers
+# ("0-1", "20-for-1") are written too many ways to be looked up.
+_NAMED = re.compile(
+    r"[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*|\b[a-z]+[A-Z][\w’'\-]*|\b(?:1[89]|20)\d\d\b"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.?!])\s*$")
 
 
 def names_in(question: str) -> list[str]:
-    """The names and numbers a question mentions: "Which company bought Twitter in 2022?"
-    -> ["Twitter", "2022"]."""
-    return list(dict.fromkeys(_NAMED.findall(question)))
+    """The names and years a question mentions: "Which company bought Twitter in 2022?"
+    -> ["Twitter", "2022"]. A single capitalised word opening a sentence is not a name."""
+    names = []
+    for match in _NAMED.finditer(question):
+        name = match.group()
+        if " " not in name and _SENTENCE_START.search(question[: match.start()]):
+            continue
+        names.append(name)
+    return list(dict.fromkeys(names))
 
 
 def names_new_person(asked: str, text: str) -> bool:

@@ -173,12 +173,13 @@ class Answerer:
         return answer
 
     def unknown_names(self, question: Question) -> list[str]:
-        """The names and numbers of the question ("Twitter", "iPhone", "2022") that no
-        indexed chunk holds: an index that never mentions them cannot say what they did."""
+        """The names and years of the question ("Twitter", "iPhone", "2022") that no
+        indexed chunk holds: an index that never mentions them cannot say what they did.
+        A name counts by its last word: "Leyton Orient" is known where "Orient" is."""
         found = []
         for name in names_in(question.text):
-            words = set(terms(name))
-            if words and len(self._rarity(words)) < len(words):
+            head = set(terms(name.split()[-1]))
+            if head and len(self._rarity(head)) < len(head):
                 found.append(name)
         return found
 
