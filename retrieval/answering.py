@@ -176,12 +176,10 @@ class Answerer:
         """The names and years of the question ("Twitter", "iPhone", "2022") that no
         indexed chunk holds: an index that never mentions them cannot say what they did.
         A name counts by its last word: "Leyton Orient" is known where "Orient" is."""
-        found = []
-        for name in names_in(question.text):
-            head = set(terms(name.split()[-1]))
-            if head and len(self._rarity(head)) < len(head):
-                found.append(name)
-        return found
+        heads = {name: set(terms(name.split()[-1])) for name in names_in(question.text)}
+        # One lookup for all of them: each reads the current index snapshot.
+        known = self._rarity(set().union(*heads.values()))
+        return [name for name, head in heads.items() if head and not head <= known.keys()]
 
     def rare_coverage(self, question: Question, answer: Answer) -> float:
         """The share of the question's words, weighted by rarity in the index, that the
@@ -283,11 +281,7 @@ class Answerer:
         text = candidate.text
         asked = question.text.lower()
         if question.kind == "who":
-            return (
-                cfg.type_bonus
-                if names_new_person(question.text.lower(), text)
-                else -cfg.unnamed_penalty
-            )
+            return cfg.type_bonus if names_new_person(asked, text) else -cfg.unnamed_penalty
         if question.kind == "when":
             return cfg.type_bonus if has_date(text) else -cfg.unnamed_penalty
         if question.kind == "number":
@@ -566,12 +560,13 @@ def _name_first(
 ) -> list[tuple[float, _Candidate]]:
     """For "who" questions, lift the best sentence that names someone to the top, as long as
     it is nearly as relevant: "A man was jailed" does not answer "who was jailed"."""
-    if names_new_person(question.text.lower(), scored[0][1].text):
+    asked = question.text.lower()
+    if names_new_person(asked, scored[0][1].text):
         return scored
     for i, (score, candidate) in enumerate(scored):
         if score < floor:
             break
-        if names_new_person(question.text.lower(), candidate.text):
+        if names_new_person(asked, candidate.text):
             top = scored[0][0]
             return [(top, candidate), *scored[:i], *scored[i + 1 :]]
     return scored
