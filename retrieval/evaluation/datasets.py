@@ -72,6 +72,28 @@ class Benchmark:
         )
         return self._unanswerable(kept, name)
 
+    def without_answers(self, pages: dict[str, Sequence[str]], name: str) -> Benchmark:
+        """The not-found check where the index still tells the story but not the asked fact:
+        each question's evidence removed, and every page found for it (`pages`) that holds
+        its gold answer; the story's other pages stay. Notes how many questions such a page
+        answered (`told_by_other_pages`): with only the evidence removed, those are still
+        answerable. The gold strings may also appear in pages about other stories."""
+        from retrieval.evaluation.goldset import contains_answer
+
+        remaining = self._articles_without_evidence()
+        by_url = {url_key(a.url): a for a in remaining if a.url}
+        telling: set[str] = set()
+        told = 0
+        for q in self.questions:
+            found = [key for u in pages.get(q.id, ()) if (key := url_key(u)) in by_url]
+            holding = {key for key in found if contains_answer(q.answers, [by_url[key].text])}
+            told += bool(holding)
+            telling |= holding
+        kept = tuple(a for a in remaining if not (a.url and url_key(a.url) in telling))
+        untold = self._unanswerable(kept, name)
+        untold.notes["told_by_other_pages"] = told
+        return untold
+
     def _articles_without_evidence(self) -> tuple[Article, ...]:
         from retrieval.evaluation.goldset import ArticleRef
 

@@ -56,6 +56,7 @@ PLAN: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rtqa-raw", ("hits_at_1", "mrr_at_10", "answer_recall")),
     ("rtqa-notfound", ("abstention_recall",)),
     ("rtqa-nostory", ("abstention_recall",)),
+    ("rtqa-noanswer", ("abstention_recall",)),
     ("rtqa-heldout", ("answer_recall", "found_accuracy")),
 )
 LEGEND = """\
@@ -156,6 +157,14 @@ def run_realtimeqa(run: Run, root: Path, pool: str, *, raw_recipe: bool) -> None
             )
             bot = run.index(unseen)
             run.score([NewsbotSystem(bot)], unseen, unseen.questions)
+            untold = bench.without_answers(bench.notes["searched_pages"], "rtqa-noanswer")
+            run.say(
+                f"{untold.name}: {untold.notes['removed_articles']} gold pages and searched "
+                f"pages holding the answer removed (such a page answered "
+                f"{untold.notes['told_by_other_pages']} of the {len(untold.questions)} questions)"
+            )
+            bot = run.index(untold)
+            run.score([NewsbotSystem(bot)], untold, untold.questions)
     held_out = realtimeqa(root / "realtimeqa", pool=pool, held_out=True)  # type: ignore[arg-type]
     run.say(
         f"{held_out.name}: {len(held_out.articles):,} articles, {len(held_out.questions)} "
@@ -186,6 +195,8 @@ def notes(results: Sequence[EvalResult]) -> list[str]:
     removed = {
         "rtqa-notfound": "their gold article was removed",
         "rtqa-nostory": "their gold article and every page searched for them were removed",
+        "rtqa-noanswer": "their gold article and every page searched for them holding the "
+        "answer were removed",
     }
     for r in ours:
         if r.dataset in removed:

@@ -271,6 +271,29 @@ def test_realtimeqa_story_check_removes_every_page_searched_for_the_question(
     assert not any(q.answerable for q in unseen.questions)
 
 
+def test_realtimeqa_answer_check_removes_only_searched_pages_holding_the_answer(
+    tmp_path: Path,
+) -> None:
+    _write_rtqa(tmp_path)
+    pages_file = tmp_path / "pages" / "20220617_gcs.jsonl"
+    rows = [json.loads(line) for line in pages_file.read_text().splitlines()]
+    rows[0]["search_result"].append(
+        {"url": "https://www.usatoday.com/renewed", "text": "Netflix renewed Squid Game."}
+    )
+    pages_file.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    bench = realtimeqa(tmp_path)
+    untold = bench.without_answers(bench.notes["searched_pages"], "rtqa-noanswer")
+    # The story's page that states "Squid Game" goes with the gold article; the searched page
+    # that does not, and the page searched for another question, stay.
+    assert sorted(a.url for a in untold.articles) == [
+        "https://www.theweek.co.uk/x",
+        "https://www.usatoday.com/other",
+    ]
+    assert untold.notes["removed_articles"] == 2
+    assert untold.notes["told_by_other_pages"] == 1
+    assert not any(q.answerable for q in untold.questions)
+
+
 def test_realtimeqa_held_out_asks_the_other_outlets_questions(tmp_path: Path) -> None:
     _write_rtqa(tmp_path)
     held_out = realtimeqa(tmp_path, held_out=True)
