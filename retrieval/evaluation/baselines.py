@@ -27,35 +27,49 @@ RECIPE_COLLECTION = "recipe"
 _ADD_BATCH = 512
 
 
-def _response(texts: Sequence[str], refs: Sequence[ArticleRef], latency: float) -> Response:
-    answer = "\n\n".join(texts[:ANSWER_PASSAGES])
+def _response(
+    texts: Sequence[str],
+    refs: Sequence[ArticleRef],
+    latency: float,
+    passages: int = ANSWER_PASSAGES,
+) -> Response:
+    answer = "\n\n".join(texts[:passages])
     return Response(
         found=bool(texts),
         answer=answer,
         texts=(answer,),
-        cited=Ranking.of(refs[:ANSWER_PASSAGES]).articles,
+        cited=Ranking.of(refs[:passages]).articles,
         retrieved=tuple(refs),
         latency_s=latency,
     )
 
 
-def _chunk_response(chunks: Sequence[Chunk], latency: float) -> Response:
-    return _response([c.text for c in chunks], [ArticleRef.of_chunk(c) for c in chunks], latency)
+def _chunk_response(
+    chunks: Sequence[Chunk], latency: float, passages: int = ANSWER_PASSAGES
+) -> Response:
+    refs = [ArticleRef.of_chunk(c) for c in chunks]
+    return _response([c.text for c in chunks], refs, latency, passages)
 
 
 class Bm25System:
-    """BM25 alone over our own chunks (the lexical half of our hybrid search)."""
+    """BM25 alone over our own chunks (the lexical half of our hybrid search). It answers
+    with its top `passages`: one passage reads about as many words as our answers."""
 
-    def __init__(self, newsbot: Newsbot, name: str = "bm25") -> None:
+    def __init__(
+        self, newsbot: Newsbot, name: str = "bm25", passages: int = ANSWER_PASSAGES
+    ) -> None:
+        if passages < 1:
+            raise ValueError(f"passages must be at least 1, got {passages}")
         self.newsbot = newsbot
         self.name = name
+        self.passages = passages
 
     def respond(self, question: EvalQuestion, k: int) -> Response:
         start = time.perf_counter()
         snapshot = self.newsbot.catalog.current()
         ranked = snapshot.lexical.top(question.question, k)
         chunks = [snapshot.chunks[cid] for cid, _ in ranked if cid in snapshot.chunks]
-        return _chunk_response(chunks, time.perf_counter() - start)
+        return _chunk_response(chunks, time.perf_counter() - start, self.passages)
 
 
 class DenseSystem:

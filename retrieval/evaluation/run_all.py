@@ -63,7 +63,8 @@ LEGEND = """\
 H@n/MRR: the evidence article's rank among the cited, then the retrieved articles (k=10);
 sH@1: among the retrieved alone; ans: a gold string in the answer (baselines: top-3 passages);
 found: share answered; abstR: share of unanswerable questions declined; ok: answerable and
-found + evidence cited + gold string; score: ok for answerable, declined for unanswerable."""
+found + evidence cited + gold string; score: ok for answerable, declined for unanswerable.
+bm25-top1: BM25's top passage alone, which reads about as many words as our answers."""
 
 
 class Run:
@@ -94,8 +95,12 @@ class Run:
                 )
             self.results.append(result)
 
-    def systems(self, bench: Benchmark, bot: Newsbot, *, recipe: bool = True) -> list[System]:
+    def systems(
+        self, bench: Benchmark, bot: Newsbot, *, recipe: bool = True, short: bool = False
+    ) -> list[System]:
         found: list[System] = [NewsbotSystem(bot), DenseSystem(bot), Bm25System(bot)]
+        if short:
+            found.append(Bm25System(bot, name="bm25-top1", passages=1))
         if recipe:
             with self.timed(f"{bench.name}: langchain recipe index"):
                 found.append(RecipeSystem(recipe_store(self.cache, bench, progress=self.progress)))
@@ -145,7 +150,8 @@ def run_realtimeqa(run: Run, root: Path, pool: str, *, raw_recipe: bool) -> None
             f"{len(bench.questions)} CNN questions"
         )
         bot = run.index(bench)
-        run.score(run.systems(bench, bot, recipe=clean or raw_recipe), bench, bench.questions)
+        systems = run.systems(bench, bot, recipe=clean or raw_recipe, short=clean)
+        run.score(systems, bench, bench.questions)
         if clean:
             missing = bench.without_evidence()
             run.say(f"{missing.name}: {missing.notes['removed_articles']} gold articles removed")
@@ -171,7 +177,7 @@ def run_realtimeqa(run: Run, root: Path, pool: str, *, raw_recipe: bool) -> None
         "THE WEEK and USA Today questions (answer strings only)"
     )
     bot = run.index(held_out)
-    run.score(run.systems(held_out, bot), held_out, held_out.questions)
+    run.score(run.systems(held_out, bot, short=True), held_out, held_out.questions)
 
 
 def notes(results: Sequence[EvalResult]) -> list[str]:

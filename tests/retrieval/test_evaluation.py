@@ -385,6 +385,19 @@ def test_bbc_subset_our_retrieval_beats_bm25_alone(
     assert ours.hits_at_1 >= dense.hits_at_1  # fusion must not lose to its own dense half
 
 
+def test_bm25_baseline_answers_with_as_many_passages_as_asked(
+    bbc_subset: tuple[Benchmark, IndexCache, Newsbot],
+) -> None:
+    bench, _, bot = bbc_subset
+    question = bench.questions[0]
+    three = Bm25System(bot).respond(question, 10)
+    one = Bm25System(bot, passages=1).respond(question, 10)
+    assert three.answer.startswith(one.answer) and len(three.answer) > len(one.answer)
+    assert len(one.cited) == 1 and one.retrieved == three.retrieved
+    with pytest.raises(ValueError, match="at least 1"):
+        Bm25System(bot, passages=0)
+
+
 def test_real_pages_that_do_not_tell_the_story_get_a_not_found(
     embedder: Embedder, tmp_path: Path
 ) -> None:
