@@ -84,7 +84,7 @@ def parse(question: str) -> Question:
         if _COSTS.search(asked):
             return Question(question, "number", unit="money")
         return Question(question, "number", unit=_counted(asked))
-    elif re.match(r"^\s*what\s+(?:is|are|was|were)\b.*\bcalled\b|.*\bcalled\s+what\b", asked):
+    elif _NAME_ASKED.search(asked):
         kind = "which"  # "What is the mission called?" asks for a name
     elif noun := _which_noun(asked):
         return Question(question, "which", noun=noun)
@@ -98,6 +98,13 @@ _COSTS = re.compile(
     r"\bhow much\b.*\b(?:costs?|pay|paid|price|spend|spent|worth|raised?|sell|sold|fined?)\b"
 )
 _AUX = r"(?:is|are|was|were|did|does|do|will|would|can|could|has|have|had)\b"
+# "What is the mission called?", "What is her name?", "What's the title of her novel?",
+# "What is it titled?": a name is asked for.
+_NAME_ASKED = re.compile(
+    r"^\s*what\s+(?:is|are|was|were)\b.*\bcalled\b|\bcalled\s+what\b"
+    r"|^\s*what(?:\s+(?:is|was)|['’]s)\s+(?:(?:his|her|its|their|the)\s+)?(?:name|title)\b"
+    r"|^\s*what\s+(?:is|was|will)\s+(?:it|they|he|she)\s+(?:be\s+)?(?:titled|named)\b"
+)
 # "Who won ...", and in the middle only after a preposition ("paving the way for who to
 # advance", "an affair with who?"): "a coach who ..." is a relative clause.
 _WHO = re.compile(
@@ -110,6 +117,9 @@ _WHICH = re.compile(
     # comma (", which was passed" is a relative clause).
     r"|(?<!,)\s(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b|the\b|a\b|an\b|"
     r"he\b|she\b|it\b|they\b|we\b|you\b|this\b|that\b)(?P<mid>[a-z])"
+    # After a comma only when a noun phrase and an auxiliary follow: "Following the attack,
+    # which fellow author did Rowling row with?" asks; ", which was passed" does not.
+    rf"|,\s+which\s+(?P<comma>[a-z](?:[\w'’\-]+\s+){{1,4}}?){_AUX}"
 )
 # Words that cannot be inside the noun phrase after "which" or "how many": auxiliaries,
 # prepositions, determiners, pronouns and conjunctions end it ("how many baby swings and
@@ -129,7 +139,7 @@ def _which_noun(asked: str) -> str | None:
     match = _WHICH.search(asked)
     if not match:
         return None
-    rest = asked[match.start("start" if match["start"] else "mid") :]
+    rest = asked[match.start(next(g for g in ("start", "mid", "comma") if match[g])) :]
     rest = re.split(r"[,.;:?!(]", rest, maxsplit=1)[0].replace("’", "'")
     words = re.findall(r"[a-z][\w'\-]*", rest)
     phrase: list[str] = []

@@ -48,6 +48,11 @@ def test_a_quiz_sentence_does_not_end_at_an_initial_or_a_title() -> None:
         ("As the UK hit record highs, where was the hottest temperature recorded?", "where", None),
         ("Barristers have voted to strike indefinitely from when?", "when", None),
         ("China will make rain with a technique called what?", "which", None),
+        ("A critic was booted from her seat. What is her name?", "which", None),
+        ("What's the title of her best-selling novel?", "which", None),
+        ("Her next project comes out July 29. What is it titled?", "which", None),
+        ("What is the biggest security threat in the region?", "other", None),
+        ("The bill, which was passed on Monday, does what?", "other", None),
     ],
 )
 def test_the_kind_of_answer_is_read_from_anywhere_in_the_asking_sentence(
@@ -75,6 +80,13 @@ def test_a_percentage_question_wants_a_percentage() -> None:
     assert has_quantity("A 59% majority disapprove.", "percent")
     assert has_quantity("Some 51 per cent were born to unmarried parents.", "percent")
     assert not has_quantity("A majority of 2,000 adults disapprove.", "percent")
+
+
+def test_which_after_a_comma_asks_when_a_noun_and_an_auxiliary_follow() -> None:
+    asked = parse("After the attack, which fellow author did Rowling get in a row with?")
+    assert (asked.kind, asked.noun) == ("which", "author")
+    # ", which was passed" is a relative clause: the question asks something else.
+    assert parse("The bill, which was passed on Monday, was signed by whom?").kind == "who"
 
 
 def test_which_in_mid_sentence_asks_for_a_name() -> None:
