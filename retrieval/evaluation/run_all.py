@@ -17,17 +17,12 @@ from typing import Any
 
 from retrieval.embedding import Embedder
 from retrieval.evaluation.baselines import Bm25System, DenseSystem, RecipeSystem
-from retrieval.evaluation.datasets import (
-    DEFAULT_DATASETS,
-    Benchmark,
-    bbc_known_item,
-    read_bbc_folder,
-    realtimeqa,
-    spread_sample,
-)
+from retrieval.evaluation.bbc import bbc_known_item, read_bbc_folder
+from retrieval.evaluation.datasets import DEFAULT_DATASETS, Benchmark, spread_sample
 from retrieval.evaluation.goldset import load_questions
 from retrieval.evaluation.harness import EvalResult, NewsbotSystem, System, evaluate_system
 from retrieval.evaluation.indexes import IndexCache, recipe_store
+from retrieval.evaluation.realtimeqa import realtimeqa
 from retrieval.evaluation.report import format_failures, format_matrix, write_json
 from retrieval.service import Newsbot
 from retrieval.settings import Settings

@@ -13,17 +13,13 @@ from retrieval.errors import BadRecordError, PathNotFoundError
 from retrieval.evaluation import EvalQuestion, evaluate, evaluate_system, load_questions
 from retrieval.evaluation import cli as eval_cli
 from retrieval.evaluation.baselines import Bm25System, DenseSystem, RecipeSystem
-from retrieval.evaluation.datasets import (
-    Benchmark,
-    bbc_known_item,
-    read_bbc_jsonl,
-    realtimeqa,
-    spread_sample,
-)
+from retrieval.evaluation.bbc import bbc_known_item, read_bbc_jsonl
+from retrieval.evaluation.datasets import Benchmark, spread_sample
 from retrieval.evaluation.goldset import ArticleRef, Ranking, contains_answer, url_key
 from retrieval.evaluation.harness import EvalResult, Response, score_response
 from retrieval.evaluation.indexes import CachingEmbedder, IndexCache, recipe_store
 from retrieval.evaluation.metrics import aggregate
+from retrieval.evaluation.realtimeqa import realtimeqa
 from retrieval.evaluation.report import format_matrix, format_summary
 from retrieval.models import Article
 from retrieval.service import Newsbot

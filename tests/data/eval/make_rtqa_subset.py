@@ -7,7 +7,8 @@ import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from retrieval.evaluation.datasets import DEFAULT_DATASETS, realtimeqa
+from retrieval.evaluation.datasets import DEFAULT_DATASETS
+from retrieval.evaluation.realtimeqa import realtimeqa
 from retrieval.evaluation.goldset import url_key, write_questions
 
 HERE = Path(__file__).resolve().parent
