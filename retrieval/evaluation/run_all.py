@@ -148,24 +148,22 @@ def run_realtimeqa(run: Run, root: Path, pool: str, *, raw_recipe: bool) -> None
         systems = run.systems(bench, bot, recipe=clean or raw_recipe, short=clean)
         run.score(systems, bench, bench.questions)
         if clean:
-            missing = bench.without_evidence()
-            run.say(f"{missing.name}: {missing.notes['removed_articles']} gold articles removed")
-            bot = run.index(missing)
-            run.score([NewsbotSystem(bot)], missing, missing.questions)
-            unseen = bench.without_stories(bench.notes["searched_pages"], "rtqa-nostory")
-            run.say(
-                f"{unseen.name}: {unseen.notes['removed_articles']} gold and searched pages removed"
-            )
-            bot = run.index(unseen)
-            run.score([NewsbotSystem(bot)], unseen, unseen.questions)
-            untold = bench.without_answers(bench.notes["searched_pages"], "rtqa-noanswer")
-            run.say(
-                f"{untold.name}: {untold.notes['removed_articles']} gold pages and searched "
-                f"pages holding the answer removed (such a page answered "
-                f"{untold.notes['told_by_other_pages']} of the {len(untold.questions)} questions)"
-            )
-            bot = run.index(untold)
-            run.score([NewsbotSystem(bot)], untold, untold.questions)
+            pages = bench.notes["searched_pages"]
+            for check, removed in (
+                (bench.without_evidence(), "gold articles"),
+                (bench.without_stories(pages, "rtqa-nostory"), "gold and searched pages"),
+                (
+                    bench.without_answers(pages, "rtqa-noanswer"),
+                    "gold pages and searched pages holding the answer",
+                ),
+            ):
+                told = check.notes.get("told_by_other_pages")
+                run.say(
+                    f"{check.name}: {check.notes['removed_articles']} {removed} removed"
+                    + (f" (such a page answered {told} questions)" if told is not None else "")
+                )
+                bot = run.index(check)
+                run.score([NewsbotSystem(bot)], check, check.questions)
     held_out = realtimeqa(root / "realtimeqa", pool=pool, held_out=True)  # type: ignore[arg-type]
     run.say(
         f"{held_out.name}: {len(held_out.articles):,} articles, {len(held_out.questions)} "
