@@ -138,6 +138,15 @@ def not_an_answer(text: str) -> bool:
     return bool(_NOT_AN_ANSWER.search(text))
 
 
+_SENTENCE_END = re.compile(r"[.!…:;]['\"’”)\]]*\s*$|['\"’”]\s*$")
+
+
+def is_subheading(text: str) -> bool:
+    """ "A landmark pact": a few words without closing punctuation head a section; quoted
+    alone, they read as a stray fragment."""
+    return len(text.split()) < 5 and not _SENTENCE_END.search(text)
+
+
 # Runs of capitalised words ("Joe Biden", "Leyton Orient"), words with a capital past their
 # first letter ("iPhone"), and years: what a question names rather than asks. Other numbers
 # ("0-1", "20-for-1") are written too many ways to be looked up.

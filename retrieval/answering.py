@@ -18,6 +18,7 @@ from retrieval.answer_types import (
     has_number,
     has_place,
     has_quantity,
+    is_subheading,
     names_in,
     names_new_person,
     names_the,
@@ -34,6 +35,7 @@ from retrieval.speech import Statement, speaker_matches, statements
 logger = logging.getLogger(__name__)
 
 NOT_FOUND = "I couldn't find that in the indexed articles."
+_BULLET = "• "  # how the cleaner writes a list item's marker
 
 # News copy names a country by its capital or seat of power ("Seoul warned", "the Kremlin
 # said"); a sentence using the metonym covers a question that names the country.
@@ -157,6 +159,8 @@ class Answerer:
         if not scored or support < cfg.found_threshold:
             return Answer(question=question.text, text=NOT_FOUND, found=False)
         answer = self._compose(question, scored)
+        if not answer.citations:  # every sentence near the top was a subheading
+            return Answer(question=question.text, text=NOT_FOUND, found=False)
         if support < cfg.doubtful_support:
             # A weak best sentence may come from a digest that shares "show" and "popular"
             # with the question but not its story: the question's rare words must be there.
@@ -388,7 +392,7 @@ class Answerer:
                 continue
             if len(chosen) >= cfg.max_sentences or score < best - within:
                 continue
-            if score < cfg.found_threshold:
+            if score < cfg.found_threshold or is_subheading(candidate.text):
                 continue
             aid = candidate.article.article_id
             if aid not in articles:
@@ -412,7 +416,8 @@ class Answerer:
         for n, aid in enumerate(articles, start=1):
             mine = [pair for pair in chosen if pair[1].article.article_id == aid]
             article = mine[0][1].article
-            quote = " … ".join(c.text for _, c in mine)
+            # A list item is quoted as a sentence, without its bullet.
+            quote = " … ".join(c.text.removeprefix(_BULLET) for _, c in mine)
             citations.append(
                 Citation(
                     n=n,
@@ -426,7 +431,7 @@ class Answerer:
                     also_reported_by=tuple(also.get(aid, ())),
                 )
             )
-            parts.extend(f"{c.text} [{n}]" for _, c in mine)
+            parts.extend(f"{c.text.removeprefix(_BULLET)} [{n}]" for _, c in mine)
             if also.get(aid):
                 parts[-1] += f" (also reported by {', '.join(also[aid])})"
         return Answer(question.text, " ".join(parts), True, tuple(citations))

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answer_types import has_quantity, names_in, names_the, not_an_answer
+from retrieval.answer_types import (
+    has_quantity,
+    is_subheading,
+    names_in,
+    names_the,
+    not_an_answer,
+)
 from retrieval.questions import parse
 
 
@@ -159,3 +165,11 @@ def test_the_company_does_not_name_the_company() -> None:
     assert not names_the("company", asked, "The company is scaling back the use of its AC.")
     assert names_the("company", asked, "The Kroger company is scaling back its AC.")
     assert names_the("town", "which town's ban was overturned?", "the town of Villeneuve")
+
+
+def test_a_few_words_without_closing_punctuation_are_a_subheading() -> None:
+    assert is_subheading("A landmark pact")
+    assert is_subheading("Good luck charm")
+    assert not is_subheading("Prices rose.")
+    assert not is_subheading("“We will win.”")
+    assert not is_subheading("The harbour deal gives the port 4 million euros for repairs")

@@ -230,3 +230,32 @@ def test_rare_words_count_when_one_stem_begins_the_other(newsbot_factory, tmp_pa
     riverbed = bot.answerer.rare_coverage(parse("Tracks found in a Texas riverbed?"), answer)
     seabed = bot.answerer.rare_coverage(parse("Tracks found in a Texas seabed?"), answer)
     assert riverbed > seabed
+
+
+def test_answers_quote_sentences_without_list_bullets_or_subheadings(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "harbour.txt": "Harbour deal signed\n\n"
+            "• The harbour council and the port signed a new harbour deal on Monday\n\n"
+            "A landmark harbour deal\n\n"
+            "The harbour deal gives the port 4 million euros for pier repairs. "
+            "The mayor said the pier will reopen in May.\n",
+        },
+    )
+    answer = bot.ask("What does the new harbour deal signed by the council give the port?")
+    assert answer.found and "4 million euros" in answer.text
+    assert "The harbour council and the port signed" in answer.text
+    assert "•" not in answer.text and "•" not in answer.citations[0].quote
+    assert "A landmark harbour deal" not in answer.text
+
+
+def test_a_subheading_alone_is_no_answer(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory, tmp_path, {"heading.txt": "Harbour news\n\nHarbour deal signed\n"}
+    )
+    answer = bot.ask("Harbour deal signed")
+    assert not answer.found and answer.citations == ()
