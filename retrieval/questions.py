@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,16 @@ _SAY = re.compile(
     r"(?:say|said|tell|told|think|thinks|warn|warned|announce|announced|claim|claimed|"
     r"react|respond|reacted|responded|describe|described|mean)"
     r"(?:\s+(?:about|on|regarding|of|concerning|to)\s+(?P<topic>.+?))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# When it was said ("this week", "yesterday", "on Monday", "in June 2024") is the timeframe's
+# business: left in, it hides the speaker ("what did Kim say this week") or joins the topic.
+_MONTH = "|".join(m for m in calendar.month_name if m)
+_DAY = "|".join(d for d in calendar.day_name)
+_WHEN_SAID = re.compile(
+    rf"\s+(?:(?:this|last|past)\s+(?:week|weekend|month|year)|today|yesterday|recently|lately"
+    rf"|on\s+(?:{_DAY})|(?:in|on)\s+(?:\d{{1,2}}\s+)?(?:{_MONTH})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?"
+    rf"|in\s+\d{{4}})\b",
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
@@ -41,8 +52,11 @@ class Question:
 
     @property
     def focus(self) -> str:
-        """The part of the question the answer must be about."""
-        return self.topic or self.text
+        """The part of the question the answer must be about (for "what did X say", not when
+        it was said)."""
+        if self.topic:
+            return self.topic
+        return _WHEN_SAID.sub("", self.text) if self.kind == "say" else self.text
 
     @property
     def asked(self) -> str:
@@ -62,7 +76,7 @@ def validate(question: str, limit: int = MAX_QUESTION_CHARS) -> str:
 
 
 def parse(question: str) -> Question:
-    say = _SAY.match(question)
+    say = _SAY.match(_WHEN_SAID.sub("", question))
     if say:
         who = say.group("who").strip()
         topic = (say.group("topic") or "").strip() or None

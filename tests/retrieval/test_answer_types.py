@@ -173,3 +173,21 @@ def test_a_few_words_without_closing_punctuation_are_a_subheading() -> None:
     assert not is_subheading("Prices rose.")
     assert not is_subheading("“We will win.”")
     assert not is_subheading("The harbour deal gives the port 4 million euros for repairs")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "topic"),
+    [
+        ("What did Kim say this week?", "Kim", None),
+        ("What did Putin say yesterday about Ukraine?", "Putin", "Ukraine"),
+        ("What did Putin say about South Korea this week?", "Putin", "South Korea"),
+        ("What did the court say in June 2024 about the ban?", "the court", "the ban"),
+        ("What did the minister say about the 2024 budget?", "the minister", "the 2024 budget"),
+    ],
+)
+def test_when_it_was_said_is_neither_speaker_nor_topic(
+    text: str, speaker: str, topic: str | None
+) -> None:
+    question = parse(text)
+    assert (question.kind, question.speaker, question.topic) == ("say", speaker, topic)
+    assert question.text == text  # the timeframe still reads the whole question

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,13 @@ def test_every_marker_has_a_citation_with_its_quote(seeded_bot: Newsbot) -> None
         for piece in citation.quote.split(" … "):
             assert piece in answer.text
     assert "Marseilles administrative court" in answer.text
+
+
+def test_what_someone_said_this_week_quotes_them(seeded_bot: Newsbot) -> None:
+    answer = seeded_bot.ask("What did Kim say this week?", today=date(2024, 6, 25))
+    assert answer.found
+    assert answer.text.startswith("Kim ")
+    assert "bilateral relations" in answer.text or "unconditional help" in answer.text
 
 
 def test_follow_up_uses_previous_question(seeded_bot: Newsbot) -> None:
