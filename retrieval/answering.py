@@ -313,8 +313,9 @@ class Answerer:
             # retrieved for the topic: read all of them in the best few articles.
             speaker_articles = set(top_articles[:3])
         seen: set[tuple[str, int]] = set()
-        # Text repeated inside one article (a standfirst bullet echoed in the body) is read
-        # once; the same text in another article is kept, to be grouped as the same story.
+        # Text repeated inside one article (a standfirst bullet echoed in the body, marker and
+        # full stop aside) is read once; the same text in another article is kept, to be
+        # grouped as the same story.
         seen_text: set[tuple[str, str]] = set()
         out: list[_Candidate] = []
         for rank, passage in enumerate(passages):
@@ -345,7 +346,7 @@ class Answerer:
                 ):
                     continue
                 text = article.text[start:end]
-                key = " ".join(text.lower().split())
+                key = " ".join(text.removeprefix(_BULLET).rstrip(" .!…").lower().split())
                 if (
                     (chunk.article_id, start) in seen
                     or (chunk.article_id, key) in seen_text

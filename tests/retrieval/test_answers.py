@@ -58,6 +58,12 @@ def test_what_someone_said_this_week_quotes_them(seeded_bot: Newsbot) -> None:
     assert "bilateral relations" in answer.text or "unconditional help" in answer.text
 
 
+def test_a_standfirst_echoed_in_the_body_is_quoted_once(seeded_bot: Newsbot) -> None:
+    answer = seeded_bot.ask("What is the latest on the Russia North Korea pact?")
+    assert answer.found
+    assert answer.text.count("strongest link between Moscow and Pyongyang") == 1
+
+
 def test_follow_up_uses_previous_question(seeded_bot: Newsbot) -> None:
     answer = seeded_bot.ask(
         "and what did Kim say?", previous="What did Putin say about South Korea?"
