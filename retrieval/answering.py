@@ -27,7 +27,7 @@ from retrieval.answer_types import (
 )
 from retrieval.embedding import Embedder
 from retrieval.lexical import terms
-from retrieval.models import Answer, Article, Citation, Passage
+from retrieval.models import LIST_ITEM, Answer, Article, Citation, Passage
 from retrieval.questions import Question
 from retrieval.sentences import sentence_spans
 from retrieval.speech import Statement, speaker_matches, statements
@@ -35,7 +35,6 @@ from retrieval.speech import Statement, speaker_matches, statements
 logger = logging.getLogger(__name__)
 
 NOT_FOUND = "I couldn't find that in the indexed articles."
-_BULLET = "• "  # how the cleaner writes a list item's marker
 
 # News copy names a country by its capital or seat of power ("Seoul warned", "the Kremlin
 # said"); a sentence using the metonym covers a question that names the country.
@@ -346,7 +345,7 @@ class Answerer:
                 ):
                     continue
                 text = article.text[start:end]
-                key = " ".join(text.removeprefix(_BULLET).rstrip(" .!…").lower().split())
+                key = " ".join(text.removeprefix(LIST_ITEM).rstrip(" .!…").lower().split())
                 if (
                     (chunk.article_id, start) in seen
                     or (chunk.article_id, key) in seen_text
@@ -418,7 +417,8 @@ class Answerer:
             mine = [pair for pair in chosen if pair[1].article.article_id == aid]
             article = mine[0][1].article
             # A list item is quoted as a sentence, without its bullet.
-            quote = " … ".join(c.text.removeprefix(_BULLET) for _, c in mine)
+            said = [c.text.removeprefix(LIST_ITEM) for _, c in mine]
+            quote = " … ".join(said)
             citations.append(
                 Citation(
                     n=n,
@@ -432,7 +432,7 @@ class Answerer:
                     also_reported_by=tuple(also.get(aid, ())),
                 )
             )
-            parts.extend(f"{c.text.removeprefix(_BULLET)} [{n}]" for _, c in mine)
+            parts.extend(f"{sentence} [{n}]" for sentence in said)
             if also.get(aid):
                 parts[-1] += f" (also reported by {', '.join(also[aid])})"
         return Answer(question.text, " ".join(parts), True, tuple(citations))

@@ -6,6 +6,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+# How an article's text marks a list item (a standfirst bullet, a Markdown list line), whatever
+# marker the source used.
+LIST_ITEM = "• "
+
 
 def stable_id(*parts: str, length: int = 16) -> str:
     """A short deterministic id; the same inputs give the same id on every machine."""

@@ -14,11 +14,10 @@ from retrieval.ingest.cleaning import clean_blocks, line_key, normalize
 from retrieval.ingest.dates import normalize_date
 from retrieval.ingest.outlets import outlet_from_url, split_title_outlet
 from retrieval.ingest.raw import RawArticle
-from retrieval.models import Article, stable_id
+from retrieval.models import LIST_ITEM, Article, stable_id
 
 logger = logging.getLogger(__name__)
 
-_BULLET = "• "
 _MAX_HEADLINE_CHARS = 200
 _MAX_HEADLINE_WORDS = 30
 _TITLE_WORDS = 12
@@ -168,13 +167,13 @@ def _is_headline(line: str) -> bool:
         len(line) <= _MAX_HEADLINE_CHARS
         and 0 < len(line.split()) <= _MAX_HEADLINE_WORDS
         and not line.endswith(_NOT_HEADLINE_END)
-        and not line.startswith(_BULLET)
+        and not line.startswith(LIST_ITEM)
     )
 
 
 def _take_dateline(paragraphs: list[str]) -> str | None:
     """Strips "MOSCOW: " from the start of the body, which may follow standfirst lines."""
-    candidates = [i for i, p in enumerate(paragraphs) if not p.startswith(_BULLET)]
+    candidates = [i for i, p in enumerate(paragraphs) if not p.startswith(LIST_ITEM)]
     for i in candidates[:_DATELINE_SEARCH]:
         match = _DATELINE.match(paragraphs[i])
         if match and match["place"] not in _NOT_DATELINES and len(match["place"]) >= 3:
@@ -185,8 +184,8 @@ def _take_dateline(paragraphs: list[str]) -> str | None:
 
 def _title_from_text(paragraphs: list[str]) -> str:
     """A headline for an article that has none: its first sentence, cut to ~12 words."""
-    lead = next((p for p in paragraphs if not p.startswith(_BULLET)), paragraphs[0])
-    sentence = _SENTENCE_END.split(lead.removeprefix(_BULLET), maxsplit=1)[0].strip()
+    lead = next((p for p in paragraphs if not p.startswith(LIST_ITEM)), paragraphs[0])
+    sentence = _SENTENCE_END.split(lead.removeprefix(LIST_ITEM), maxsplit=1)[0].strip()
     words = sentence.split()
     if len(words) <= _SHORT_SENTENCE_WORDS:
         return sentence.rstrip(".") or sentence

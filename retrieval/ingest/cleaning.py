@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from retrieval.ingest.dates import normalize_date
+from retrieval.models import LIST_ITEM
 
 
 class Action(StrEnum):
@@ -351,7 +352,7 @@ def clean_line(line: str) -> str:
                 line = " ".join(cut.split())
                 lowered = line.lower()
     if line and boilerplate_match(line) is None:
-        return _BULLET.sub("• ", line)
+        return _BULLET.sub(LIST_ITEM, line)
     return ""
 
 
@@ -402,7 +403,7 @@ def _unwrap(lines: list[str]) -> tuple[str, ...]:
         len(lines) >= 3
         and all(_WRAP_MIN <= len(line) <= _WRAP_MAX for line in body)
         and len(lines[-1]) <= _WRAP_MAX
-        and not any(line.startswith("• ") for line in lines)
+        and not any(line.startswith(LIST_ITEM) for line in lines)
     ):
         return (" ".join(lines),)
     out: list[str] = []
@@ -410,7 +411,7 @@ def _unwrap(lines: list[str]) -> tuple[str, ...]:
         if (
             out
             and line[0].islower()
-            and not out[-1].startswith("• ")
+            and not out[-1].startswith(LIST_ITEM)
             and not _ENDS_SENTENCE.search(out[-1])
         ):
             out[-1] = f"{out[-1]} {line}"

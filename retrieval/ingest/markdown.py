@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval.models import LIST_ITEM
+
 # Spans are bounded ({1,300}) so a long line full of '*' or '[' cannot make matching quadratic.
 _HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
 _SETEXT_H1 = re.compile(r" {0,3}=+[ \t]*")
@@ -62,7 +64,7 @@ def _strip_line(line: str) -> MarkdownLine:
         heading = _HEADING.fullmatch(line)
         if heading:
             level, line = len(heading[1]), heading[2]
-        line = _LIST_ITEM.sub("• ", _BLOCKQUOTE.sub("", line))
+        line = _LIST_ITEM.sub(LIST_ITEM, _BLOCKQUOTE.sub("", line))
     # Each inline pattern only where its syntax character occurs: most lines have none.
     for char, pattern, replacement in _INLINE:
         if char in line:
