@@ -13,7 +13,8 @@ For LangChain, `NewsRetriever(searcher=bot.searcher)` is a `BaseRetriever`.
 
 from __future__ import annotations
 
-from retrieval.answering import NOT_FOUND, AnswerConfig
+from retrieval.answer_config import AnswerConfig
+from retrieval.answering import NOT_FOUND
 from retrieval.embedding import Embedder
 from retrieval.errors import (
     InputError,

@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from retrieval.answering import NOT_FOUND, AnswerConfig, Answerer
+from retrieval.answer_config import AnswerConfig
+from retrieval.answering import NOT_FOUND, Answerer
 from retrieval.catalog import Catalog
 from retrieval.chunking import Chunker, ChunkingConfig
 from retrieval.embedding import Embedder

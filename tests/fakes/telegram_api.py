@@ -66,7 +66,9 @@ class FaultPlan:
     that it worked; "reset" drops the connection before the call is carried out; "5xx" answers
     500 or 502; "429" answers Too Many Requests with `retry_after`. Whether a call fails
     depends only on the seed, the call (method and parameters) and how many identical calls
-    came before it, so the bot's sends fail the same way whatever the thread timing.
+    came before it, so the bot's sends fail the same way whatever the thread timing. The kind
+    is drawn the same way, except that the first faults take each kind once, in turn, so that
+    even a short run meets every kind.
     `redeliver_rate` is the share of updates Telegram delivers a second time, in a later
     getUpdates answer, as its at-least-once delivery allows.
     """
@@ -420,6 +422,9 @@ class FakeTelegramServer:
             return None, 200, 0
         kind = rng.choice(plan.kinds)
         with self._cond:
+            unmet = [k for k in plan.kinds if not self.fault_counts[k]]
+            if unmet:
+                kind = unmet[0]
             self.fault_counts[kind] += 1
         if kind == "429":
             return kind, 429, plan.retry_after

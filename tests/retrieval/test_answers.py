@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.answering import NOT_FOUND
+from retrieval.candidates import gather
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError
 from retrieval.questions import parse
 from retrieval.service import Newsbot
@@ -161,7 +162,9 @@ def test_the_lead_sentence_gets_the_lead_bonus(newsbot_factory, tmp_path) -> Non
         },
     )
     question = parse("Which senior official tested positive for Covid-19 this week?")
-    candidates = bot.answerer._candidates(question, bot.search(question.text))
+    passages = bot.search(question.text)
+    articles = bot.manifest.articles(p.chunk.article_id for p in passages)
+    candidates = gather(question, passages, articles, bot.answerer.config)
     lead, _, later = sorted(candidates, key=lambda c: c.start)
     bonus = bot.answerer._bonus
     assert bonus(question, lead) - bonus(question, later) == pytest.approx(

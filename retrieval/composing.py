@@ -1,0 +1,185 @@
+"""Composing an answer: the best-scored sentences, grouped by article and story, cited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from retrieval.answer_config import AnswerConfig
+from retrieval.answer_types import (
+    is_subheading,
+    names_new_person,
+    names_the,
+    new_proper,
+    not_an_answer,
+)
+from retrieval.candidates import Candidate, article_sentences, said_by
+from retrieval.models import LIST_ITEM, Answer, Citation
+from retrieval.questions import Question
+
+
+def compose(
+    question: Question,
+    scored: list[tuple[float, Candidate]],
+    cfg: AnswerConfig,
+    embed: Callable[[list[str]], np.ndarray],
+) -> Answer:
+    """The answer from the best-scored sentences: at most `max_sentences` from `max_articles`
+    articles, each article cited once and the same story from other outlets named beside it."""
+    best = scored[0][0]
+    within = cfg.keep_within_say if question.kind == "say" else cfg.keep_within
+    if question.kind == "who":
+        scored = _name_first(scored, question, best - cfg.who_name_reach)
+    if question.kind == "say" and question.speaker:
+        # "What did X say": once X's own words are found, nobody else's belong here.
+        own = [pair for pair in scored if said_by(pair[1], question.speaker)]
+        if own and own[0][0] >= best - within:
+            scored = own
+    chosen: list[tuple[float, Candidate]] = []
+    articles: list[str] = []
+    also: dict[str, list[str]] = {}
+    for score, candidate in scored[: cfg.duplicate_scan]:
+        twin = _twin(candidate, [c for _, c in chosen], embed, cfg.duplicate_similarity)
+        if twin is not None:
+            # The same story from another outlet: cite one, name the others.
+            _note_outlet(also, twin, candidate)
+            continue
+        if len(chosen) >= cfg.max_sentences or score < best - within:
+            continue
+        if score < cfg.found_threshold or is_subheading(candidate.text):
+            continue
+        aid = candidate.article.article_id
+        if aid not in articles:
+            if len(articles) >= cfg.max_articles:
+                continue
+            articles.append(aid)
+        chosen.append((score, candidate))
+
+    chosen += _antecedents(question, chosen, scored, cfg.antecedent_reach)
+
+    # The search ranked whole passages, which tells the story better than one sentence's
+    # score: cite the articles in search order, each one's sentences in the order written.
+    first_rank = {
+        aid: min(c.passage_rank for _, c in chosen if c.article.article_id == aid)
+        for aid in articles
+    }
+    articles.sort(key=first_rank.__getitem__)
+    chosen.sort(key=lambda pair: (articles.index(pair[1].article.article_id), pair[1].start))
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for n, aid in enumerate(articles, start=1):
+        mine = [pair for pair in chosen if pair[1].article.article_id == aid]
+        article = mine[0][1].article
+        # A list item is quoted as a sentence, without its bullet.
+        said = [c.text.removeprefix(LIST_ITEM) for _, c in mine]
+        quote = " … ".join(said)
+        citations.append(
+            Citation(
+                n=n,
+                article_id=aid,
+                title=article.title,
+                source=article.source,
+                published=article.published,
+                url=article.url,
+                quote=quote,
+                score=max(s for s, _ in mine),
+                also_reported_by=tuple(also.get(aid, ())),
+            )
+        )
+        parts.extend(f"{sentence} [{n}]" for sentence in said)
+        if also.get(aid):
+            parts[-1] += f" (also reported by {', '.join(also[aid])})"
+    return Answer(question.text, " ".join(parts), True, tuple(citations))
+
+
+def _twin(
+    candidate: Candidate,
+    chosen: list[Candidate],
+    embed: Callable[[list[str]], np.ndarray],
+    least_similarity: float,
+) -> Candidate | None:
+    """A chosen sentence from another article that says the same thing, if any."""
+    others = [c for c in chosen if c.article.article_id != candidate.article.article_id]
+    if not others:
+        return None
+    vectors = embed([candidate.text] + [c.text for c in others])
+    similarity = vectors[1:] @ vectors[0]
+    best = int(np.argmax(similarity))
+    return others[best] if similarity[best] >= least_similarity else None
+
+
+def _antecedents(
+    question: Question,
+    chosen: Sequence[tuple[float, Candidate]],
+    scored: Sequence[tuple[float, Candidate]],
+    reach: int,
+) -> list[tuple[float, Candidate]]:
+    """For "which show ...", a chosen sentence that says only "the wildly popular show" gets
+    the sentence that names the show: the one before it ("“Squid Game” is officially coming
+    back."), else the best-scored sentence of its article that brings a new name."""
+    if question.kind != "which" or not question.noun:
+        return []
+    asked = question.text.lower()
+    unnamed = re.compile(
+        rf"\b(?i:the|this|that|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}?"
+        rf"(?i:{re.escape(question.noun)})s?\b"
+    )
+    taken = {(c.article.article_id, c.start) for _, c in chosen}
+    known = asked + " " + " ".join(c.text for _, c in chosen).lower()
+    added: list[tuple[float, Candidate]] = []
+    for score, candidate in chosen:
+        text = candidate.text
+        if not unnamed.search(text) or names_the(question.noun, asked, text):
+            continue
+        spans = article_sentences(candidate.article.text)
+        at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), 0)
+        namer: Candidate | None = None
+        for start, end in reversed(spans[max(0, at - reach) : at]):
+            before = candidate.article.text[start:end]
+            if new_proper(asked, before) and not not_an_answer(before):
+                namer = replace(candidate, start=start, end=end, text=before)
+                break
+        if namer is None:
+            namer = next(
+                (
+                    c
+                    for _, c in scored
+                    if c.article.article_id == candidate.article.article_id
+                    and (c.article.article_id, c.start) not in taken
+                    and new_proper(known, c.text)
+                ),
+                None,
+            )
+        if namer is not None and (namer.article.article_id, namer.start) not in taken:
+            taken.add((namer.article.article_id, namer.start))
+            added.append((score, namer))
+    return added
+
+
+def _note_outlet(also: dict[str, list[str]], kept: Candidate, dropped: Candidate) -> None:
+    outlet = dropped.article.source or dropped.article.title
+    if outlet == kept.article.source:
+        return
+    names = also.setdefault(kept.article.article_id, [])
+    if outlet not in names:
+        names.append(outlet)
+
+
+def _name_first(
+    scored: list[tuple[float, Candidate]], question: Question, floor: float
+) -> list[tuple[float, Candidate]]:
+    """For "who" questions, lift the best sentence that names someone to the top, as long as
+    it is nearly as relevant: "A man was jailed" does not answer "who was jailed"."""
+    asked = question.text.lower()
+    if names_new_person(asked, scored[0][1].text):
+        return scored
+    for i, (score, candidate) in enumerate(scored):
+        if score < floor:
+            break
+        if names_new_person(asked, candidate.text):
+            top = scored[0][0]
+            return [(top, candidate), *scored[:i], *scored[i + 1 :]]
+    return scored
