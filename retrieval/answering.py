@@ -130,11 +130,11 @@ class Answerer:
         "riverbed" meets "river"."""
         wanted = set(terms(question.text))
         weight = self._rarity(wanted)
-        total = sum(weight.values())
+        total = math.fsum(weight.values())
         if not total:
             return 1.0
         have = set(terms(" ".join(c.quote for c in answer.citations)))
-        return sum(w for t, w in weight.items() if _stem_meets(t, have)) / total
+        return math.fsum(w for t, w in weight.items() if _stem_meets(t, have)) / total
 
     def score(
         self, question: Question, passages: Sequence[Passage]
@@ -164,7 +164,9 @@ class Answerer:
             # The scene a quiz question sets matches every sentence of the story; the words
             # of the sentence that asks pick out the one that answers.
             weight = {t: w * (cfg.asked_weight if t in asking else 1.0) for t, w in weight.items()}
-        total = sum(weight.values())
+        # fsum: these sets iterate in a per-process order, and a plain float sum would then
+        # differ in the last bits from run to run, flipping near-ties between runs.
+        total = math.fsum(weight.values())
         # Question words found in no candidate: they don't rank candidates, but a question
         # whose key words appear nowhere is probably not answered here.
         absent = (len(wanted) - len(weight)) * math.log(2.0 + len(candidates))
@@ -173,9 +175,9 @@ class Answerer:
         support = 0.0
         for candidate, sim, have in zip(candidates, dense, own_terms, strict=True):
             around = sentence_terms(candidate.context) - have
-            matched = sum(weight.get(t, 0.0) for t in wanted & have) + cfg.context_weight * sum(
-                weight.get(t, 0.0) for t in wanted & around
-            )
+            matched = math.fsum(
+                weight.get(t, 0.0) for t in wanted & have
+            ) + cfg.context_weight * math.fsum(weight.get(t, 0.0) for t in wanted & around)
             coverage = matched / total if total else 0.0
             bonus = self._bonus(question, candidate)
             bonus += cfg.recency_bonus * recency.get(candidate.article.published or "", 0.0)

@@ -1,0 +1,67 @@
+"""The same question over the same index scores the same in every process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from retrieval.service import Newsbot
+from tests.conftest import ROOT, SEEDS
+
+# Long questions: the more words a score sums, the likelier the order shows in its last bits.
+QUESTIONS = [
+    "What did Putin say about South Korea supplying weapons to Ukraine after the treaty?",
+    "Which country did Putin visit to sign a mutual defence treaty with its leader Kim?",
+    "How long will the new strategic partnership treaty between Russia and North Korea last?",
+    "What did the UN Security Council members discuss about the war and the sanctions?",
+    "Who was arrested by police officers after the protest outside parliament on Monday?",
+]
+
+# Prints, for each question, the exact scores of the best sentences and the support.
+_SCORES = """
+import json, sys
+from pathlib import Path
+from retrieval.questions import parse
+from retrieval.service import Newsbot
+from retrieval.settings import Settings
+
+bot = Newsbot.open(Settings(data_dir=Path(sys.argv[1])))
+out = []
+for text in json.loads(sys.argv[2]):
+    question = parse(text)
+    scored, support = bot.answerer.score(question, bot.search(text))
+    out.append([repr(support), [repr(score) for score, _ in scored]])
+bot.close()
+print(json.dumps(out))
+"""
+
+
+def _scores_with_hash_seed(data_dir: Path, seed: str) -> list[object]:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run(
+        [sys.executable, "-c", _SCORES, str(data_dir), json.dumps(QUESTIONS)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    result: list[object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_scores_do_not_depend_on_the_process_hash_seed(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Sets of words iterate in a per-process order; summed in that order, the scores
+    # differed in their last bits between runs, and near-ties flipped.
+    data_dir = tmp_path / "data"
+    bot: Newsbot = newsbot_factory(data_dir)
+    bot.ingest([SEEDS])
+    bot.close()
+    first = _scores_with_hash_seed(data_dir, "1")
+    assert len(first) == len(QUESTIONS)
+    for seed in "2345":
+        assert _scores_with_hash_seed(data_dir, seed) == first
