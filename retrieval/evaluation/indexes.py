@@ -35,8 +35,12 @@ INDEX_CODE = (
     "manifest.py",
     "store.py",
     "embedding.py",
+    "onnx_export.py",
     "service.py",
 )
+# The code that turns text into vectors: a change retires the cached vectors too (how texts
+# are grouped into model calls changes vectors that the probes, each encoded alone, keep).
+ENCODER_CODE = ("embedding.py", "onnx_export.py")
 _COMPLETE = "complete"
 _LOOKUP_BATCH = 900  # under SQLite's bound-parameter limit
 _PROBES = (
@@ -114,7 +118,8 @@ class CachingEmbedder(Embedder):
         (model, truncation, pooling, backend) changes it and so retires the cached ones."""
         vectors = self._inner.encode(list(_PROBES))
         rounded = np.round(vectors.astype(np.float64), 3).tobytes()
-        return f"{self._inner.model_name}\x1f{hashlib.sha256(rounded).hexdigest()[:16]}\x1f"
+        probes = hashlib.sha256(rounded).hexdigest()[:16]
+        return f"{self._inner.model_name}\x1f{probes}\x1f{code_fingerprint(ENCODER_CODE)}\x1f"
 
     def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
