@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from retrieval.answering import Answerer
+from retrieval.questions import parse
 from retrieval.service import Newsbot
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import DATA, ROOT, SEEDS
+
+DEV_QUESTIONS = DATA / "dev_questions.jsonl"
 
 # Long questions: the more words a score sums, the likelier the order shows in its last bits.
 QUESTIONS = [
@@ -24,6 +28,8 @@ QUESTIONS = [
 _SCORES = """
 import json, sys
 from pathlib import Path
+from retrieval.questions import parse
+from retrieval.answering import Answerer
 from retrieval.questions import parse
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
@@ -65,3 +71,24 @@ def test_scores_do_not_depend_on_the_process_hash_seed(newsbot_factory, tmp_path
     assert len(first) == len(QUESTIONS)
     for seed in "2345":
         assert _scores_with_hash_seed(data_dir, seed) == first
+
+
+def test_an_answer_does_not_depend_on_the_questions_asked_before(seeded_bot) -> None:  # type: ignore[no-untyped-def]
+    # Sentence vectors are cached per answerer; while the int8 encoder batched texts, a
+    # sentence first encoded beside other questions' sentences got a slightly other vector.
+    questions = [json.loads(line)["question"] for line in DEV_QUESTIONS.read_text().splitlines()]
+
+    def ask_all(order: list[str]) -> dict[str, tuple[str, float]]:
+        answerer = Answerer(
+            seeded_bot.embedder, seeded_bot.manifest.articles, seeded_bot.catalog.rarity
+        )
+        out = {}
+        for text in order:
+            question = parse(text)
+            passages = seeded_bot.search(text)
+            _, support = answerer.score(question, passages)
+            out[text] = (answerer.answer(question, passages).text, support)
+        return out
+
+    forward = ask_all(questions)
+    assert ask_all(questions[::-1]) == forward
