@@ -74,8 +74,9 @@ class Answerer:
     plus bonuses when the sentence is what the question asks for (the right speaker's words
     for "what did X say", a name for "who", a date for "when"). If the best sentence scores
     under `found_threshold`, or under `doubtful_support` while the cited sentences miss the
-    question's rare words (`rarity`: a word's inverse document frequency in the index), the
-    answer is a plain not-found.
+    question's rare words (`rarity`: a word's inverse document frequency in the index), or
+    the question names what the index never mentions, or asks "how many X" and no cited
+    sentence counts X, the answer is a plain not-found.
     """
 
     def __init__(
@@ -105,12 +106,15 @@ class Answerer:
             # with the question but not its story: the question's rare words must be there.
             held = self.rare_coverage(question, answer)
             unknown = self.unknown_names(question)
-            if held < cfg.min_rare_coverage or unknown:
+            uncounted = _lacks_asked_quantity(question, answer)
+            if held < cfg.min_rare_coverage or unknown or uncounted:
                 logger.debug(
-                    "declined: support %.2f, rare words held %.2f, names the index lacks %s",
+                    "declined: support %.2f, rare words held %.2f, names the index lacks %s, "
+                    "no count of the asked unit %s",
                     support,
                     held,
                     unknown,
+                    uncounted,
                 )
                 return Answer(question=question.text, text=NOT_FOUND, found=False)
         return answer
@@ -261,6 +265,14 @@ class Answerer:
                 while len(self._cache) > self.config.cache_size:
                     self._cache.popitem(last=False)
         return np.stack([known[t] for t in texts])
+
+
+def _lacks_asked_quantity(question: Question, answer: Answer) -> bool:
+    """A "how many people" answer none of whose sentences counts people ("One of the
+    officers said: 'We could have arrested you'")."""
+    if question.kind != "number" or not question.unit:
+        return False
+    return not any(has_quantity(c.quote, question.unit) for c in answer.citations)
 
 
 def _stem_meets(term: str, have: set[str], least: int = 4) -> bool:

@@ -232,6 +232,34 @@ def test_a_doubtful_answer_about_a_name_the_index_lacks_is_declined(
     assert bot.ask("What will Apple show off this week?").found
 
 
+def test_a_doubtful_count_without_a_count_of_the_asked_thing_is_declined(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    parade = (
+        "Parade ends in arrests\n\n"
+        "Police arrested 31 men near the parade route on Saturday. "
+        "One officer said the crowd had been calm until the evening.\n"
+    )
+    bot = _bot_over(newsbot_factory, tmp_path, {"parade.txt": parade})
+    original = bot.answerer.config
+    # Only the count check may decline here: every answer doubtful, no other check.
+    bot.answerer.config = replace(
+        original, found_threshold=0.0, doubtful_support=1.0, min_rare_coverage=0.0
+    )
+    assert "31 men" in bot.ask("How many men were arrested near the parade?").text
+    assert not bot.ask("How many cars were damaged near the parade?").found
+    bot.answerer.config = replace(original, found_threshold=0.0, doubtful_support=0.0)
+    assert bot.ask("How many cars were damaged near the parade?").found
+
+
+def test_a_count_question_the_seeds_cannot_count_is_declined(seeded_bot: Newsbot) -> None:
+    # The best sentence was "One of the officers who confronted Murton said: 'We could have
+    # ... arrested you'": a middling match holding no count of people.
+    assert not seeded_bot.ask("How many people were arrested?").found
+    counts = seeded_bot.ask("How many counts of harassment did Fowler plead guilty to?")
+    assert "four counts" in counts.text
+
+
 def test_rare_words_count_when_one_stem_begins_the_other(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
     files = {
         "tracks.txt": "Drought reveals dinosaur tracks\n\n"
