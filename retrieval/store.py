@@ -75,13 +75,20 @@ def _first_line(err: BaseException) -> str:
     return text.splitlines()[0] if text else type(err).__name__
 
 
+DEFAULT_SYNC_THRESHOLD = 10
+
+
 class ChunkStore:
     """Chunk vectors in one Chroma collection (cosine space), written in batches of at most
     `max_batch` (and never more than the client accepts). `langchain` exposes the same
     collection as a LangChain vector store.
 
     `sync_threshold` sets how many writes Chroma's embedded HNSW index buffers before saving
-    its files (Chroma's default 1000; only used when the collection is created). Thread-safe.
+    its files (only used when the collection is created). Ours is 10, not Chroma's 1000:
+    the writes not yet saved are inserted into the graph again, in parallel, each time the
+    index is opened, so every process built a slightly different graph, and 22 of 300 BBC
+    queries returned one or two other chunks among their top 50 after a restart (none with
+    10; writing the 9,377 chunks in batches of 100 took 5% longer, 0.2 s). Thread-safe.
     """
 
     def __init__(
@@ -91,7 +98,7 @@ class ChunkStore:
         collection: str = "news",
         *,
         max_batch: int | None = None,
-        sync_threshold: int | None = None,
+        sync_threshold: int | None = DEFAULT_SYNC_THRESHOLD,
     ) -> None:
         if not collection:
             raise ValueError("collection name must not be empty")

@@ -22,7 +22,7 @@ from retrieval.evaluation.datasets import Benchmark
 from retrieval.models import stable_id
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
-from retrieval.store import make_client
+from retrieval.store import DEFAULT_SYNC_THRESHOLD, make_client
 
 logger = logging.getLogger(__name__)
 
@@ -223,11 +223,19 @@ def recipe_store(cache: IndexCache, bench: Benchmark, *, progress: bool = False)
     from retrieval.evaluation import baselines
 
     recipe = f"recursive-{baselines.RECIPE_CHUNK_SIZE}-{baselines.RECIPE_CHUNK_OVERLAP}"
-    folder, ready = cache.folder(f"{bench.name}-langchain", bench.fingerprint, recipe)
+    folder, ready = cache.folder(
+        f"{bench.name}-langchain", bench.fingerprint, recipe, f"sync-{DEFAULT_SYNC_THRESHOLD}"
+    )
     store = Chroma(
         client=make_client(path=folder / "chroma"),
         collection_name=baselines.RECIPE_COLLECTION,
         embedding_function=cache.embedder,
+        # Saving the graph often only makes its search repeatable across processes (see
+        # ChunkStore); the recipe otherwise keeps Chroma's defaults.
+        collection_metadata={
+            "hnsw:sync_threshold": DEFAULT_SYNC_THRESHOLD,
+            "hnsw:batch_size": DEFAULT_SYNC_THRESHOLD,
+        },
     )
     if not ready:
         cache.build(

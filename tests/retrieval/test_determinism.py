@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from retrieval.answering import Answerer
+from retrieval.embedding import Embedder
 from retrieval.questions import parse
 from retrieval.service import Newsbot
+from retrieval.store import ChunkStore, make_client
 from tests.conftest import DATA, ROOT, SEEDS
 
 DEV_QUESTIONS = DATA / "dev_questions.jsonl"
@@ -28,8 +32,6 @@ QUESTIONS = [
 _SCORES = """
 import json, sys
 from pathlib import Path
-from retrieval.questions import parse
-from retrieval.answering import Answerer
 from retrieval.questions import parse
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
@@ -92,3 +94,50 @@ def test_an_answer_does_not_depend_on_the_questions_asked_before(seeded_bot) -> 
 
     forward = ask_all(questions)
     assert ask_all(questions[::-1]) == forward
+
+
+# Opens the store in a fresh process and prints the nearest ids of fixed query vectors.
+_NEAREST = """
+import json, sys
+from pathlib import Path
+import numpy as np
+from retrieval.embedding import Embedder
+from retrieval.store import ChunkStore, make_client
+
+store = ChunkStore(make_client(path=Path(sys.argv[1])), Embedder(), "probe")
+queries = np.random.default_rng(1).normal(size=(60, 384)).astype(np.float32)
+queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+print(json.dumps([[cid for cid, _ in store.query(q, 30)] for q in queries]))
+"""
+
+
+def test_a_reopened_store_returns_the_same_neighbours_in_every_process(
+    embedder: Embedder, tmp_path: Path
+) -> None:
+    # Chroma re-inserts the writes it has not yet saved into its graph, in parallel, at every
+    # open; with its default of saving every 1,000 writes, each process built another graph
+    # (here from the last 295 of 1,295).
+    store = ChunkStore(make_client(path=tmp_path), embedder, "probe")
+    vectors = np.random.default_rng(0).normal(size=(1_295, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"c{i}" for i in range(len(vectors))]
+    for start in range(0, len(ids), 100):
+        store.collection.add(ids=ids[start : start + 100], embeddings=vectors[start : start + 100])
+    del store
+
+    def nearest() -> list[list[str]]:
+        done = subprocess.run(
+            [sys.executable, "-c", _NEAREST, str(tmp_path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        result: list[list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
+
+    first = nearest()
+    assert len(first) == 60 and all(len(ids) == 30 for ids in first)
+    assert nearest() == first
+    assert nearest() == first
