@@ -17,6 +17,7 @@ from retrieval.answer_config import AnswerConfig
 from retrieval.answering import NOT_FOUND
 from retrieval.embedding import Embedder
 from retrieval.errors import (
+    ForeignCollectionError,
     InputError,
     NewsbotError,
     StoreError,
@@ -49,6 +50,7 @@ __all__ = [
     "Chunk",
     "Citation",
     "Embedder",
+    "ForeignCollectionError",
     "HybridSearcher",
     "IndexStats",
     "IngestReport",

@@ -91,6 +91,14 @@ class StoreUnavailableError(StoreError):
         )
 
 
+class ForeignCollectionError(StoreError):
+    def __init__(self, collection: str, where: str, detail: str) -> None:
+        super().__init__(
+            f"the Chroma collection {collection!r} at {where} was made by another program "
+            f"({detail}); set NEWSBOT_COLLECTION to a name of our own, or delete that collection"
+        )
+
+
 class ModelLoadError(NewsbotError):
     def __init__(self, model: str, detail: str) -> None:
         super().__init__(

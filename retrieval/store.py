@@ -20,7 +20,7 @@ import numpy as np
 from langchain_chroma import Chroma
 
 from retrieval.embedding import ChromaEmbeddingFunction, Embedder
-from retrieval.errors import StoreError, StoreUnavailableError
+from retrieval.errors import ForeignCollectionError, StoreError, StoreUnavailableError
 from retrieval.manifest import Manifest
 from retrieval.models import Chunk
 
@@ -108,9 +108,13 @@ class ChunkStore:
         self.embedder = embedder
         self.collection_name = collection
         self._metadata: dict[str, Any] = {"hnsw:space": "cosine"}
+        self._saving: dict[str, int] = {}
         if sync_threshold is not None:
-            self._metadata["hnsw:sync_threshold"] = sync_threshold
-            self._metadata["hnsw:batch_size"] = min(sync_threshold, 100)
+            self._saving = {
+                "sync_threshold": sync_threshold,
+                "batch_size": min(sync_threshold, 100),
+            }
+            self._metadata.update({f"hnsw:{key}": value for key, value in self._saving.items()})
         self._bind_lock = threading.Lock()
         self._bind()
         try:
@@ -128,13 +132,46 @@ class ChunkStore:
                     embedding_function=ChromaEmbeddingFunction(self.embedder),
                     metadata=dict(self._metadata),
                 )
+                self._check_ours()
+                self._update_saving()
                 self.langchain = Chroma(
                     client=self.client,
                     collection_name=self.collection_name,
                     embedding_function=self.embedder,
                 )
+            except ForeignCollectionError:
+                raise
             except Exception as err:
+                if "embedding function conflict" in str(err).lower():
+                    raise ForeignCollectionError(
+                        self.collection_name, self._describe(), "with another embedding function"
+                    ) from err
                 raise StoreUnavailableError(self._describe(), _first_line(err)) from err
+
+    def _check_ours(self) -> None:
+        """Our similarities are cosine: a collection of another space would rank wrongly."""
+        space = ((self.collection.configuration or {}).get("hnsw") or {}).get("space", "cosine")
+        if space != "cosine":
+            raise ForeignCollectionError(
+                self.collection_name, self._describe(), f"{space} distance, not cosine"
+            )
+
+    def _update_saving(self) -> None:
+        """Give a collection created with other save settings (Chroma's default, before ours)
+        ours, so that it too searches the same graph in every process from now on."""
+        try:
+            current = (self.collection.configuration or {}).get("hnsw") or {}
+            # The collection keeps the interval among its settings, not the batch size.
+            wanted = self._saving.get("sync_threshold")
+            if wanted is not None and current.get("sync_threshold") != wanted:
+                self.collection.modify(configuration={"hnsw": dict(self._saving)})
+                logger.info(
+                    "collection %s now saves its graph every %d writes",
+                    self.collection_name,
+                    wanted,
+                )
+        except Exception as err:  # an older server: searches still work, only less repeatably
+            logger.warning("could not update %s's save settings: %s", self.collection_name, err)
 
     @property
     def max_batch(self) -> int:

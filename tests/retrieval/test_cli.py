@@ -112,3 +112,14 @@ def test_bad_file_leaves_existing_index_untouched(cli_data: Path, tmp_path: Path
     assert result.returncode == 2
     assert "body" in result.stderr
     assert "7 articles" in _newsbot(cli_data, "sources").stdout
+
+
+def test_a_collection_of_another_program_is_one_line_naming_the_setting(tmp_path: Path) -> None:
+    from retrieval.store import make_client
+
+    make_client(path=tmp_path / "chroma").create_collection("news")  # Chroma's own embedder
+    result = _newsbot(tmp_path, "ask", "What did Putin say?")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "made by another program" in lines[0], result.stderr
+    assert "NEWSBOT_COLLECTION" in lines[0]

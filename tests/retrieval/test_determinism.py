@@ -7,14 +7,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from retrieval.answering import Answerer
-from retrieval.embedding import Embedder
+from retrieval.embedding import ChromaEmbeddingFunction, Embedder
 from retrieval.questions import parse
 from retrieval.service import Newsbot
-from retrieval.store import ChunkStore, make_client
+from retrieval.store import DEFAULT_SYNC_THRESHOLD, ChunkStore, make_client
 from tests.conftest import DATA, ROOT, SEEDS
 
 DEV_QUESTIONS = DATA / "dev_questions.jsonl"
@@ -111,6 +112,35 @@ print(json.dumps([[cid for cid, _ in store.query(q, 30)] for q in queries]))
 """
 
 
+def _fill(collection: Any) -> None:
+    """1,295 random unit vectors, written 100 at a time as an ingest writes them."""
+    vectors = np.random.default_rng(0).normal(size=(1_295, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"c{i}" for i in range(len(vectors))]
+    for start in range(0, len(ids), 100):
+        collection.add(ids=ids[start : start + 100], embeddings=vectors[start : start + 100])
+
+
+def _nearest(path: Path) -> list[list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", _NEAREST, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    result: list[list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _same_in_three_processes(path: Path) -> None:
+    first = _nearest(path)
+    assert len(first) == 60 and all(len(ids) == 30 for ids in first)
+    assert _nearest(path) == first
+    assert _nearest(path) == first
+
+
 def test_a_reopened_store_returns_the_same_neighbours_in_every_process(
     embedder: Embedder, tmp_path: Path
 ) -> None:
@@ -118,26 +148,26 @@ def test_a_reopened_store_returns_the_same_neighbours_in_every_process(
     # open; with its default of saving every 1,000 writes, each process built another graph
     # (here from the last 295 of 1,295).
     store = ChunkStore(make_client(path=tmp_path), embedder, "probe")
-    vectors = np.random.default_rng(0).normal(size=(1_295, 384)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    ids = [f"c{i}" for i in range(len(vectors))]
-    for start in range(0, len(ids), 100):
-        store.collection.add(ids=ids[start : start + 100], embeddings=vectors[start : start + 100])
+    _fill(store.collection)
     del store
+    _same_in_three_processes(tmp_path)
 
-    def nearest() -> list[list[str]]:
-        done = subprocess.run(
-            [sys.executable, "-c", _NEAREST, str(tmp_path)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-        )
-        result: list[list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
-        return result
 
-    first = nearest()
-    assert len(first) == 60 and all(len(ids) == 30 for ids in first)
-    assert nearest() == first
-    assert nearest() == first
+def test_a_store_made_with_chromas_save_interval_is_moved_to_ours(
+    embedder: Embedder, tmp_path: Path
+) -> None:
+    # An index built before the store chose its interval: the first open switches it over.
+    client = make_client(path=tmp_path)
+    made = client.create_collection(
+        "probe",
+        metadata={"hnsw:space": "cosine"},
+        embedding_function=ChromaEmbeddingFunction(embedder),
+    )
+    _fill(made)
+    assert client.get_collection("probe").configuration["hnsw"]["sync_threshold"] == 1000
+
+    store = ChunkStore(client, embedder, "probe")
+    assert store.collection.configuration["hnsw"]["sync_threshold"] == DEFAULT_SYNC_THRESHOLD
+    assert store.collection.count() == 1_295
+    del store, client
+    _same_in_three_processes(tmp_path)

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from retrieval.catalog import Catalog
-from retrieval.embedding import Embedder
+from retrieval.embedding import ChromaEmbeddingFunction, Embedder
+from retrieval.errors import ForeignCollectionError
 from retrieval.manifest import Manifest
 from retrieval.models import Article, Chunk
 from retrieval.store import ChunkStore, make_client, probe_embedded, repair_store
@@ -172,6 +173,30 @@ def test_a_recreated_collection_is_reopened_by_name(backend: Backend, embedder: 
 
 def _articles(numbers: range) -> list[Article]:
     return [Article(**make_article(i)) for i in numbers]
+
+
+@pytest.mark.parametrize(
+    ("made_with", "named"),
+    [
+        ({"metadata": {"hnsw:space": "l2"}, "ours": True}, "l2 distance"),
+        ({"metadata": {"hnsw:space": "cosine"}, "ours": False}, "another embedding function"),
+    ],
+)
+def test_a_collection_made_by_another_program_is_refused_by_name(
+    backend: Backend, embedder: Embedder, made_with: dict[str, Any], named: str
+) -> None:
+    # Another app's collection under our name: its distances or vectors are not ours, so
+    # answering from it would rank nonsense.
+    client = backend.client()
+    function = ChromaEmbeddingFunction(embedder) if made_with["ours"] else None
+    extra = {"embedding_function": function} if function else {}
+    client.create_collection(backend.collection, metadata=made_with["metadata"], **extra)
+
+    with pytest.raises(ForeignCollectionError) as refused:
+        ChunkStore(client, embedder, backend.collection)
+    message = str(refused.value)
+    assert named in message and "NEWSBOT_COLLECTION" in message and "\n" not in message
+    assert client.get_collection(backend.collection).count() == 0
 
 
 def test_repair_rewrites_articles_with_missing_chunks_and_drops_strays(
