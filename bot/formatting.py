@@ -133,7 +133,9 @@ def format_help(stats: IndexStats, *, private: bool, bot_username: str | None) -
     return (
         f"{knows}\n\n{how}\n\n"
         "Every answer cites its sources as [n]; tap <i>Show quoted passages</i> to see the "
-        "exact sentences. Follow-up questions (<i>and what did Kim say?</i>) work too.\n\n"
+        "exact sentences. Follow-up questions (<i>and what did Kim say?</i>) work too, and "
+        "<i>What's new?</i> or <i>What happened this week?</i> gets the newest articles' "
+        "opening lines.\n\n"
         "/sources lists the articles, /stats shows counts, /help shows this message."
     )
 

@@ -181,6 +181,13 @@ STOPWORDS = frozenset(
         "it's",
         "s",
         "t",
+        # Every article here is news: "any news about Russia?" asks about Russia.
+        "news",
+        "latest",
+        "update",
+        "updates",
+        "headline",
+        "headlines",
     ]
 )
 

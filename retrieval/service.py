@@ -14,6 +14,7 @@ from retrieval.answer_config import AnswerConfig
 from retrieval.answering import NOT_FOUND, Answerer
 from retrieval.catalog import Catalog
 from retrieval.chunking import Chunker, ChunkingConfig
+from retrieval.digest import digest, is_digest
 from retrieval.embedding import Embedder
 from retrieval.errors import StoreLockedError
 from retrieval.indexer import Indexer
@@ -165,6 +166,8 @@ class Newsbot:
         effective = contextualize(asked, validate(previous) if previous else None)
         parsed = parse(effective)
         period = timeframe(effective, today)
+        if is_digest(effective):
+            return digest(asked, self.sources(), self.article, period)
         if period.latest:
             parsed = replace(parsed, latest=True)
         passages = self.search_in_time(effective, k=max(k, 5), today=today)

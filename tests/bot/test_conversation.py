@@ -89,6 +89,18 @@ async def test_unanswerable_question_gets_the_plain_not_found_reply(
         assert "Sources" not in reply.params["text"]
 
 
+async def test_whats_new_lists_the_newest_articles_with_sources(
+    start_bot: StartBot, seeded_bot: Newsbot
+) -> None:
+    async with start_bot(seeded_bot) as bot:
+        reply = await bot.send("What's new?")
+        answer, sources = reply.params["text"].split("<b>Sources</b>", 1)
+        assert answer.index("earthquake") < answer.index("[1]") < answer.index("[2]")
+        assert "[3]" in answer and "[4]" not in answer
+        assert "Magnitude 5.8 earthquake" in sources and "2025-07-17" in sources
+        assert reply.params["reply_markup"]["inline_keyboard"][0][0]["text"] == PASSAGES_BUTTON
+
+
 async def test_follow_up_question_uses_the_previous_one(
     start_bot: StartBot, seeded_bot: Newsbot
 ) -> None:

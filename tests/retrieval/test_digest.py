@@ -1,0 +1,73 @@
+"""Questions that ask what is new, naming no topic, get the leads of the newest articles."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from retrieval.digest import is_digest
+from retrieval.models import LIST_ITEM
+from retrieval.service import Newsbot
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the latest news?",
+        "What’s new?",
+        "Tell me the news",
+        "headlines",
+        "What happened this week?",
+        "Any news today?",
+        "What are the top stories?",
+    ],
+)
+def test_questions_without_a_topic_ask_for_the_news(question: str) -> None:
+    assert is_digest(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who?",
+        "What's new with the treaty?",
+        "Any news about Russia?",
+        "What happened to Kim?",
+        "What did Putin say this week?",
+    ],
+)
+def test_a_question_with_a_topic_or_no_news_word_is_answered_as_usual(question: str) -> None:
+    assert not is_digest(question)
+
+
+def test_the_latest_news_is_the_newest_articles_leads(seeded_bot: Newsbot) -> None:
+    answer = seeded_bot.ask("What's the latest news?", today=date(2025, 7, 18))
+
+    assert answer.found
+    assert [c.n for c in answer.citations] == [1, 2, 3]
+    dates = [c.published or "" for c in answer.citations if c.published]
+    assert dates[:2] == ["2025-07-17", "2024-06-24"] and dates == sorted(dates, reverse=True)
+    assert answer.citations[0].quote.startswith("A magnitude 5.8 earthquake hit")
+    for citation in answer.citations:
+        # The body's first sentence, not a standfirst bullet, and quoted as written.
+        assert not citation.quote.startswith(LIST_ITEM.strip())
+        assert re.search(r"[.!?][\"”’')]*$", citation.quote), citation.quote
+        assert f"{citation.quote} [{citation.n}]" in answer.text
+
+
+def test_this_weeks_news_holds_only_this_weeks_articles(seeded_bot: Newsbot) -> None:
+    week = seeded_bot.ask("What happened this week?", today=date(2025, 7, 18))
+    assert week.found and [c.published for c in week.citations] == ["2025-07-17"]
+
+    later = seeded_bot.ask("What happened this week?", today=date(2026, 3, 4))
+    assert not later.found and not later.citations
+    assert "2025-07-17" in later.text  # says how old the newest article is
+
+
+def test_a_topic_asked_as_news_is_answered_about_the_topic(seeded_bot: Newsbot) -> None:
+    # "news" is in no sentence; it used to count as a missing key word and decline this.
+    answer = seeded_bot.ask("Any news about Russia?")
+    assert answer.found
+    assert any("Russia" in c.quote or "Putin" in c.quote for c in answer.citations)
