@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
-from datetime import date
+from typing import Protocol
 
+from retrieval.answering import NOT_FOUND
 from retrieval.candidates import article_sentences
 from retrieval.lexical import STOPWORDS, word_set
 from retrieval.models import LIST_ITEM, Answer, Article, ArticleInfo, Citation
@@ -41,26 +41,25 @@ def is_digest(question: str) -> bool:
     return any(w in _ASKING for w in words)
 
 
-def digest(
-    question: str,
-    infos: Sequence[ArticleInfo],
-    article: Callable[[str], Article | None],
-    period: Timeframe,
-    *,
-    limit: int = 3,
-) -> Answer:
-    """The lead sentence of each of the `limit` newest articles (inside `period` when it is
-    bounded), newest first, each cited. Undated articles only fill places dated ones leave."""
-    dated = sorted((i for i in infos if _day(i.published)), key=_newest, reverse=True)
-    undated = [i for i in infos if not _day(i.published)]
-    if period.bounded:
-        chosen = [i for i in dated if _inside(period, _day(i.published))][:limit]
-    else:
-        chosen = (dated + undated)[:limit]
+class Newest(Protocol):
+    """Where the newest articles come from (the manifest)."""
+
+    def newest(
+        self, limit: int, *, first: str | None = None, last: str | None = None
+    ) -> list[ArticleInfo]: ...
+
+    def article(self, article_id: str) -> Article | None: ...
+
+
+def digest(question: str, articles: Newest, period: Timeframe, *, limit: int = 3) -> Answer:
+    """The lead sentence of each of the `limit` newest articles (published inside `period`
+    when it is bounded), newest first, each cited."""
+    first = period.start.isoformat() if period.start else None
+    last = period.end.isoformat() if period.end else None
     citations: list[Citation] = []
     parts: list[str] = []
-    for info in chosen:
-        found = article(info.article_id)
+    for info in articles.newest(limit, first=first, last=last):
+        found = articles.article(info.article_id)
         lead = _lead(found) if found else None
         if lead is None:
             continue
@@ -78,10 +77,15 @@ def digest(
             )
         )
         parts.append(f"{lead} [{n}]")
-    if not citations:
-        logger.debug("digest: no article inside %s", period)
-        return Answer(question, _nothing_from(period, dated), False)
-    return Answer(question, " ".join(parts), True, tuple(citations))
+    if citations:
+        return Answer(question, " ".join(parts), True, tuple(citations))
+    logger.debug("digest: no article from %s to %s", first, last)
+    newest = [i.published for i in articles.newest(1) if i.published]
+    if not period.bounded or not newest:
+        return Answer(question, NOT_FOUND, False)  # nothing indexed yet
+    return Answer(
+        question, f"I have no articles from that time; the newest is from {newest[0]}.", False
+    )
 
 
 def _lead(article: Article) -> str | None:
@@ -95,28 +99,3 @@ def _lead(article: Article) -> str | None:
         if choice:
             return choice[0].removeprefix(LIST_ITEM)
     return None
-
-
-def _day(published: str | None) -> date | None:
-    try:
-        return date.fromisoformat(published[:10]) if published else None
-    except ValueError:
-        return None
-
-
-def _newest(info: ArticleInfo) -> str:
-    return info.published or ""
-
-
-def _inside(period: Timeframe, day: date | None) -> bool:
-    if day is None:
-        return False
-    return (period.start is None or period.start <= day) and (
-        period.end is None or day <= period.end
-    )
-
-
-def _nothing_from(period: Timeframe, dated: Sequence[ArticleInfo]) -> str:
-    if not dated:
-        return "I have no articles from that time."
-    return f"I have no articles from that time; the newest is from {dated[0].published}."

@@ -192,6 +192,31 @@ class Manifest:
         )
         return [ArticleInfo(*row) for row in rows]
 
+    def newest(
+        self, limit: int, *, first: str | None = None, last: str | None = None
+    ) -> list[ArticleInfo]:
+        """The `limit` most recently published complete articles, newest first, published
+        between the ISO days `first` and `last` when given; undated ones last, and only when
+        no period is asked for."""
+        where = ["a.state = 'done'"]
+        params: list[object] = []
+        if first is not None or last is not None:
+            where.append("a.published IS NOT NULL")
+        if first is not None:
+            where.append("substr(a.published, 1, 10) >= ?")
+            params.append(first)
+        if last is not None:
+            where.append("substr(a.published, 1, 10) <= ?")
+            params.append(last)
+        rows = self._conn().execute(
+            "SELECT a.article_id, a.title, a.source, a.published, a.url, "
+            "(SELECT COUNT(*) FROM chunks c WHERE c.article_id = a.article_id) "
+            f"FROM articles a WHERE {' AND '.join(where)} "
+            "ORDER BY a.published IS NULL, a.published DESC, a.title LIMIT ?",
+            [*params, limit],
+        )
+        return [ArticleInfo(*row) for row in rows]
+
     def stats(self) -> IndexStats:
         conn = self._conn()
         articles = conn.execute("SELECT COUNT(*) FROM articles WHERE state='done'").fetchone()[0]

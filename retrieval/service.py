@@ -167,7 +167,7 @@ class Newsbot:
         parsed = parse(effective)
         period = timeframe(effective, today)
         if is_digest(effective):
-            return digest(asked, self.sources(), self.article, period)
+            return digest(asked, self.manifest, period)
         if period.latest:
             parsed = replace(parsed, latest=True)
         passages = self.search_in_time(effective, k=max(k, 5), today=today)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from retrieval.answering import NOT_FOUND
 from retrieval.digest import is_digest
 from retrieval.models import LIST_ITEM
 from retrieval.service import Newsbot
@@ -71,3 +74,12 @@ def test_a_topic_asked_as_news_is_answered_about_the_topic(seeded_bot: Newsbot) 
     answer = seeded_bot.ask("Any news about Russia?")
     assert answer.found
     assert any("Russia" in c.quote or "Putin" in c.quote for c in answer.citations)
+
+
+def test_an_empty_index_has_no_news(
+    newsbot_factory: Callable[..., Newsbot], tmp_path: Path
+) -> None:
+    bot = newsbot_factory(tmp_path)
+    for question in ("What's new?", "What happened this week?"):
+        answer = bot.ask(question, today=date(2025, 7, 18))
+        assert not answer.found and answer.text == NOT_FOUND and not answer.citations
