@@ -13,10 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.evaluation.datasets import DEFAULT_DATASETS
+
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-BBC = Path(os.environ.get("NEWSBOT_BENCH_BBC", "/work/shared/datasets/bbc"))
+BBC = Path(os.environ.get("NEWSBOT_BENCH_BBC", DEFAULT_DATASETS / "bbc"))
 RESULTS = ROOT / "benchmarks" / "results"
 DEV_QUESTIONS = ROOT / "tests" / "data" / "dev_questions.jsonl"
 SEEDS = ROOT / "seeds"

@@ -13,7 +13,15 @@ from retrieval.models import Article, stable_id
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DATASETS = Path("/work/shared/datasets")
+
+def _default_datasets() -> Path:
+    """`../shared/datasets` beside the checkout, as the README says; a clone made elsewhere on
+    the development machine still finds the shared copy."""
+    beside = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+    return beside if beside.is_dir() else Path("/work/shared/datasets")
+
+
+DEFAULT_DATASETS = _default_datasets()
 
 
 @dataclass(frozen=True)
