@@ -181,13 +181,22 @@ STOPWORDS = frozenset(
         "it's",
         "s",
         "t",
-        # Every article here is news: "any news about Russia?" asks about Russia.
+        # Every article here is news: "any news about Russia?" asks about Russia, and
+        # "what is happening in Ukraine?" is not answered by "no control over what happens".
         "news",
         "latest",
         "update",
         "updates",
         "headline",
         "headlines",
+        "happening",
+        "happens",
+        "story",
+        "stories",
+        "summarize",
+        "summarise",
+        "summary",
+        "explain",
     ]
 )
 

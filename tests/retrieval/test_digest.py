@@ -83,3 +83,10 @@ def test_an_empty_index_has_no_news(
     for question in ("What's new?", "What happened this week?"):
         answer = bot.ask(question, today=date(2025, 7, 18))
         assert not answer.found and answer.text == NOT_FOUND and not answer.citations
+
+
+def test_words_about_the_news_do_not_pick_the_sentences(seeded_bot: Newsbot) -> None:
+    happening = seeded_bot.ask("What is happening in Ukraine?")
+    assert happening.found and "what happens afterward" not in happening.text
+    story = seeded_bot.ask("Summarize the burkini story")
+    assert story.found and "burkini ban" in story.text
