@@ -33,6 +33,8 @@ _FOLLOW_UP = re.compile(
     r"\b(?:he|she|they|him|her|them|it|that|this|those|these)\b",
     re.IGNORECASE,
 )
+_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
+_REFERRING = frozenset({"", "it", "that", "this", "them", "those", "these"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -224,14 +226,22 @@ def contextualize(question: str, previous: str | None) -> str:
 
     A question that names its own subject and has no back-reference is left alone.
     """
-    if not previous or not _FOLLOW_UP.search(question):
+    # "this week" points at a time, not back at the previous question.
+    if not previous or not _FOLLOW_UP.search(_WHEN_SAID.sub("", question)):
         return question
     now = parse(question)
     before = parse(previous)
-    if now.kind == "say" and now.topic is None and before.topic:
-        return f"What did {now.speaker} say about {before.topic}?"
-    if now.kind == "say" and now.topic is None and before.kind == "say":
-        return question
+    if now.kind == "say":
+        # "What did he say this week?" after "What did Putin say about Seoul?": Putin, this week.
+        speaker = now.speaker
+        if (speaker or "").lower() in _PRONOUNS and before.kind == "say" and before.speaker:
+            speaker = before.speaker
+        when = "".join(m.group(0) for m in _WHEN_SAID.finditer(question))
+        topic = now.topic if (now.topic or "").lower() not in _REFERRING else before.topic
+        if topic:
+            return f"What did {speaker} say about {topic}{when}?"
+        if before.kind == "say":
+            return question if speaker == now.speaker else f"What did {speaker} say{when}?"
     carried = [w for w in _content_words(previous) if w.lower() not in question.lower()]
     if not carried:
         return question

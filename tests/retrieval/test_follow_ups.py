@@ -1,0 +1,36 @@
+"""Follow-up questions read in the light of the chat's previous question."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.questions import contextualize
+
+PUTIN = "What did Putin say about South Korea?"
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "meant"),
+    [
+        ("and what did Kim say?", PUTIN, "What did Kim say about South Korea?"),
+        # A pronoun speaker is the previous speaker; the time asked about stays.
+        ("What did he say this week?", PUTIN, "What did Putin say about South Korea this week?"),
+        ("What did he say about it?", PUTIN, PUTIN),
+        (
+            "What did she say about the pact?",
+            "What did Kim say?",
+            "What did Kim say about the pact?",
+        ),
+        ("What did he say?", "What did Putin say?", "What did Putin say?"),
+        ("and what did Kim say?", "What did Putin say?", "and what did Kim say?"),
+        ("Why did this happen?", PUTIN, "Why did this happen (Putin South Korea)?"),
+        # "this week" is a time, not a reference back.
+        ("What happened this week?", PUTIN, "What happened this week?"),
+        ("What did Kim say this week?", PUTIN, "What did Kim say this week?"),
+        ("Who signed the treaty?", PUTIN, "Who signed the treaty?"),
+    ],
+)
+def test_follow_ups_are_read_with_the_previous_question(
+    question: str, previous: str, meant: str
+) -> None:
+    assert contextualize(question, previous) == meant
