@@ -78,13 +78,21 @@ def _first_line(err: BaseException) -> str:
 DEFAULT_SYNC_THRESHOLD = 10
 
 
+def hnsw_saving(sync_threshold: int = DEFAULT_SYNC_THRESHOLD) -> dict[str, int]:
+    """Chroma's HNSW settings for saving the graph every `sync_threshold` writes (see
+    `ChunkStore`), as `configuration={"hnsw": ...}` takes them; prefix each key with "hnsw:"
+    for collection metadata."""
+    return {"sync_threshold": sync_threshold, "batch_size": min(sync_threshold, 100)}
+
+
 class ChunkStore:
     """Chunk vectors in one Chroma collection (cosine space), written in batches of at most
     `max_batch` (and never more than the client accepts). `langchain` exposes the same
     collection as a LangChain vector store.
 
     `sync_threshold` sets how many writes Chroma's embedded HNSW index buffers before saving
-    its files (only used when the collection is created). Ours is 10, not Chroma's 1000:
+    its files; a collection created with another is switched to it when opened. Ours is 10,
+    not Chroma's 1000:
     the writes not yet saved are inserted into the graph again, in parallel, each time the
     index is opened, so every process built a slightly different graph, and 22 of 300 BBC
     queries returned one or two other chunks among their top 50 after a restart (none with
@@ -108,13 +116,8 @@ class ChunkStore:
         self.embedder = embedder
         self.collection_name = collection
         self._metadata: dict[str, Any] = {"hnsw:space": "cosine"}
-        self._saving: dict[str, int] = {}
-        if sync_threshold is not None:
-            self._saving = {
-                "sync_threshold": sync_threshold,
-                "batch_size": min(sync_threshold, 100),
-            }
-            self._metadata.update({f"hnsw:{key}": value for key, value in self._saving.items()})
+        self._saving = hnsw_saving(sync_threshold) if sync_threshold is not None else {}
+        self._metadata.update({f"hnsw:{key}": value for key, value in self._saving.items()})
         self._bind_lock = threading.Lock()
         self._bind()
         try:
@@ -148,9 +151,13 @@ class ChunkStore:
                     ) from err
                 raise StoreUnavailableError(self._describe(), _first_line(err)) from err
 
+    def _hnsw(self) -> dict[str, Any]:
+        """The collection's HNSW settings as Chroma reports them."""
+        return (self.collection.configuration or {}).get("hnsw") or {}
+
     def _check_ours(self) -> None:
         """Our similarities are cosine: a collection of another space would rank wrongly."""
-        space = ((self.collection.configuration or {}).get("hnsw") or {}).get("space", "cosine")
+        space = self._hnsw().get("space", "cosine")
         if space != "cosine":
             raise ForeignCollectionError(
                 self.collection_name, self._describe(), f"{space} distance, not cosine"
@@ -160,10 +167,9 @@ class ChunkStore:
         """Give a collection created with other save settings (Chroma's default, before ours)
         ours, so that it too searches the same graph in every process from now on."""
         try:
-            current = (self.collection.configuration or {}).get("hnsw") or {}
             # The collection keeps the interval among its settings, not the batch size.
             wanted = self._saving.get("sync_threshold")
-            if wanted is not None and current.get("sync_threshold") != wanted:
+            if wanted is not None and self._hnsw().get("sync_threshold") != wanted:
                 self.collection.modify(configuration={"hnsw": dict(self._saving)})
                 logger.info(
                     "collection %s now saves its graph every %d writes",

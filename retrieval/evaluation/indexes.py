@@ -22,7 +22,7 @@ from retrieval.evaluation.datasets import Benchmark
 from retrieval.models import stable_id
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
-from retrieval.store import DEFAULT_SYNC_THRESHOLD, make_client
+from retrieval.store import DEFAULT_SYNC_THRESHOLD, hnsw_saving, make_client
 
 logger = logging.getLogger(__name__)
 
@@ -232,10 +232,7 @@ def recipe_store(cache: IndexCache, bench: Benchmark, *, progress: bool = False)
         embedding_function=cache.embedder,
         # Saving the graph often only makes its search repeatable across processes (see
         # ChunkStore); the recipe otherwise keeps Chroma's defaults.
-        collection_metadata={
-            "hnsw:sync_threshold": DEFAULT_SYNC_THRESHOLD,
-            "hnsw:batch_size": DEFAULT_SYNC_THRESHOLD,
-        },
+        collection_metadata={f"hnsw:{key}": value for key, value in hnsw_saving().items()},
     )
     if not ready:
         cache.build(
