@@ -199,13 +199,27 @@ _NUMBER_WORDS = [
 _SPELLED = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r"|1?\d|20)\b")
 
 
+_ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+# A numeral after a word names the one in a series: "Artemis 1" is "Artemis I", "World War
+# II" is "World War 2". Only after a word: an opening "I" is a pronoun, an opening "1" a
+# quantity.
+_ROMAN_NUMERAL = re.compile(r"(?<=[a-z] )(?:10|[1-9]|" + "|".join(_ROMAN[1:]) + r")(?!\S)")
+
+
 def _spelled_both_ways(answer: str) -> set[str]:
-    """`answer` with its small numbers as digits and as words: a gold "6" is also "six"."""
+    """`answer` with its small numbers as digits and as words (a gold "6" is also "six"), and
+    a series number as digits and as a Roman numeral."""
     as_digits = _SPELLED.sub(
         lambda m: str(_NUMBER_WORDS.index(m[0])) if m[0] in _NUMBER_WORDS else m[0], answer
     )
     as_words = _SPELLED.sub(lambda m: _NUMBER_WORDS[int(m[0])] if m[0].isdigit() else m[0], answer)
-    return {answer, as_digits, as_words}
+    as_roman = _ROMAN_NUMERAL.sub(
+        lambda m: _ROMAN[int(m[0])] if m[0].isdigit() else m[0], as_digits
+    )
+    series_digits = _ROMAN_NUMERAL.sub(
+        lambda m: str(_ROMAN.index(m[0])) if m[0] in _ROMAN else m[0], answer
+    )
+    return {answer, as_digits, as_words, as_roman, series_digits}
 
 
 def contains_answer(answers: Sequence[str], texts: Sequence[str]) -> bool:
@@ -214,7 +228,7 @@ def contains_answer(answers: Sequence[str], texts: Sequence[str]) -> bool:
     A match must start at a word boundary, and a number must also end at one: the gold "6"
     is not found inside "2016", "60" or "sixty", while "Europe" is found in "European". Small
     numbers match spelled out either way, as news style writes them ("six months" for the
-    gold "6")."""
+    gold "6"), and a series number as a Roman numeral ("Artemis I" for the gold "Artemis 1")."""
     haystack = "\n".join(fold(t) for t in texts)
     for answer in answers:
         for wanted in _spelled_both_ways(fold(answer)):
@@ -223,7 +237,7 @@ def contains_answer(answers: Sequence[str], texts: Sequence[str]) -> bool:
             left = r"(?<!\w)" if wanted[0].isalnum() else ""
             if wanted[-1].isdigit():
                 right = r"(?!\d)"
-            elif wanted.rsplit(" ", 1)[-1] in _NUMBER_WORDS:
+            elif wanted.rsplit(" ", 1)[-1] in (*_NUMBER_WORDS, *_ROMAN[1:]):
                 right = r"(?!\w)"
             else:
                 right = ""

@@ -95,6 +95,14 @@ def test_answer_strings_match_on_word_boundaries_and_ignore_quote_style() -> Non
     assert not contains_answer([], ["anything"])
 
 
+def test_a_series_number_matches_as_a_roman_numeral_either_way() -> None:
+    assert contains_answer(["Artemis 1"], ["NASA's Artemis I rocket is ready."])
+    assert contains_answer(["World War II"], ["after World War 2 ended"])
+    assert not contains_answer(["Artemis 1"], ["Artemis is the sister of Apollo."])
+    assert not contains_answer(["Artemis 1"], ["Artemis II will carry a crew."])
+    assert not contains_answer(["War 2"], ["War iv"])
+
+
 def test_small_numbers_match_spelled_out_either_way() -> None:
     assert contains_answer(["6"], ["Her detention was extended six months."])
     assert contains_answer(["Six months"], ["for 6 months"])
