@@ -152,10 +152,16 @@ class Answerer:
         cfg = self.config
         vectors = self.embed([question.focus, question.text] + [c.text for c in candidates])
         focus_vec, question_vec, sentence_vecs = vectors[0], vectors[1], vectors[2:]
-        dense = np.maximum(sentence_vecs @ focus_vec, sentence_vecs @ question_vec)
         speaker_known = question.kind == "say" and any(
             said_by(c, question.speaker or "") for c in candidates
         )
+        dense = np.maximum(sentence_vecs @ focus_vec, sentence_vecs @ question_vec)
+        ranking = dense
+        if speaker_known and question.topic:
+            # Who speaks is the speaker bonus's job. Ranked by the whole question, a critic's
+            # "Gordon Brown's record on the economy is mixed" would outrank Brown's own words
+            # on the economy, because it names him. Support still reads the whole question.
+            ranking = sentence_vecs @ focus_vec
         if question.kind == "say" and not speaker_known:
             # "What did the court call the ban": no statement by that speaker, so read it as
             # an ordinary question rather than penalising every sentence.
@@ -177,7 +183,9 @@ class Answerer:
         recency = _recency(candidates) if question.latest else {}
         scored = []
         support = 0.0
-        for candidate, sim, have in zip(candidates, dense, own_terms, strict=True):
+        for candidate, sim, rank_sim, have in zip(
+            candidates, dense, ranking, own_terms, strict=True
+        ):
             around = sentence_terms(candidate.context) - have
             matched = math.fsum(
                 weight.get(t, 0.0) for t in wanted & have
@@ -185,7 +193,7 @@ class Answerer:
             coverage = matched / total if total else 0.0
             bonus = self._bonus(question, candidate)
             bonus += cfg.recency_bonus * recency.get(candidate.article.published or "", 0.0)
-            score = cfg.dense_weight * float(sim) + cfg.lexical_weight * coverage + bonus
+            score = cfg.dense_weight * float(rank_sim) + cfg.lexical_weight * coverage + bonus
             whole = matched / (total + absent) if total + absent else 0.0
             support = max(
                 support, cfg.dense_weight * float(sim) + cfg.lexical_weight * whole + bonus

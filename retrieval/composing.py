@@ -35,8 +35,9 @@ def compose(
         scored = _name_first(scored, question, best - cfg.who_name_reach)
     if question.kind == "say" and question.speaker:
         # "What did X say": once X's own words are found, nobody else's belong here.
+        # Only if they are good enough to quote: else nothing at all would be.
         own = [pair for pair in scored if said_by(pair[1], question.speaker)]
-        if own and own[0][0] >= best - within:
+        if own and own[0][0] >= max(best - within, cfg.found_threshold):
             scored = own
     chosen: list[tuple[float, Candidate]] = []
     articles: list[str] = []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval import sentences, speech
 from retrieval.answering import sentence_terms
 from retrieval.lexical import terms
 from retrieval.manifest import Manifest
@@ -29,7 +31,20 @@ CREATE TABLE IF NOT EXISTS quotes (
     sentence   TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS quotes_by_speaker ON quotes(speaker);
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
+
+
+def extractor_version() -> str:
+    """Changes whenever the code that finds statements does: a book written by other code
+    is read again, so an upgrade's better attributions reach old indexes too."""
+    digest = hashlib.sha256()
+    for module in (speech, sentences):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -49,7 +64,8 @@ class Quote:
 
 class QuoteBook:
     """Statements extracted at ingest (direct quotes and reported speech, "he said" resolved
-    to the last named speaker), derived from the manifest and re-synced after each write."""
+    to the last named speaker), derived from the manifest and re-synced after each write, and
+    read again in full when the code that finds them has changed since the book was written."""
 
     def __init__(self, path: Path, manifest: Manifest) -> None:
         self._path = path
@@ -60,17 +76,30 @@ class QuoteBook:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(_SCHEMA)
+        self._version = extractor_version()
+        self._current = self._written_by() == self._version
+
+    def _written_by(self) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'extractor'").fetchone()
+        return row[0] if row else None
 
     def sync(self) -> int:
         """Bring the book in line with the manifest's complete articles; returns articles read."""
         done = {aid: h for aid, (h, state) in self._manifest.hashes().items() if state == "done"}
         with self._lock:
-            have = dict(self._conn.execute("SELECT article_id, content_hash FROM quoted_articles"))
-            gone = [aid for aid in have if done.get(aid) != have[aid]]
-            todo = [aid for aid, h in done.items() if have.get(aid) != h]
-            articles = self._manifest.articles(todo)
             self._conn.execute("BEGIN IMMEDIATE")
             try:
+                if self._written_by() != self._version:
+                    self._conn.execute("DELETE FROM quoted_articles")
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('extractor', ?)", (self._version,)
+                    )
+                have = dict(
+                    self._conn.execute("SELECT article_id, content_hash FROM quoted_articles")
+                )
+                gone = [aid for aid in have if done.get(aid) != have[aid]]
+                todo = [aid for aid, h in done.items() if have.get(aid) != h]
+                articles = self._manifest.articles(todo)
                 self._conn.executemany(
                     "DELETE FROM quoted_articles WHERE article_id = ?", [(a,) for a in gone]
                 )
@@ -92,10 +121,16 @@ class QuoteBook:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            self._current = True
         return len(todo)
+
+    def _ensure_current(self) -> None:
+        if not self._current:
+            self.sync()
 
     def find(self, speaker: str, topic: str | None = None, limit: int = 20) -> list[Quote]:
         """What `speaker` said (surname or full name), about `topic` if given, best first."""
+        self._ensure_current()
         last = speaker.split()[-1] if speaker.split() else speaker
         with self._lock:
             rows = self._conn.execute(
@@ -131,6 +166,7 @@ class QuoteBook:
         return quotes[:limit]
 
     def speakers(self) -> list[tuple[str, int]]:
+        self._ensure_current()
         with self._lock:
             return list(
                 self._conn.execute(

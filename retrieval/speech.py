@@ -24,6 +24,11 @@ _NAME_WORD = r"[A-Z][\w’'\-]*(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
 _NAME = rf"(?:{_NAME_WORD})(?:\s+{_NAME_WORD}){{0,3}}"
 _PRONOUN = r"(?:he|she|He|She)"
 _SPEAKER = rf"(?P<who>{_NAME}|{_PRONOUN})"
+# Where a description comes before the name ("said the Old Trafford boss", "from Hartpury,
+# Gloucestershire, said"), only a first and last name without a possessive, ending the
+# phrase, is a person.
+_FULL_NAME = r"(?P<who>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){1,3})"
+_NAME_ENDS = r"(?=\s*[,.;:!?]|\s+(?:who|of|from|at|in)\b|\s*$)"
 _OPEN_QUOTES = '“"‘'
 
 # Ordered: the first pattern that matches a sentence names its speaker.
@@ -33,11 +38,18 @@ _PATTERNS = tuple(
         # “...,” Putin said / “...,” he said / ”... said Edward Howell
         rf"[”\"’],?\s+{_SPEAKER}\s+(?:also\s+|then\s+)?(?:{_VERBS})\b",
         rf"[”\"’],?\s+(?:{_VERBS})\s+{_SPEAKER}",
+        # ”... said report author Mary Madden (a full name: "said the Newport-based athlete"
+        # names nobody)
+        rf"[”\"’],?\s+(?:{_VERBS})\s+(?:[a-z]+\s+){{1,3}}{_FULL_NAME}{_NAME_ENDS}",
         # Stephen Sestanovich, senior fellow at the Council on Foreign Relations, noted
         rf"^{_SPEAKER},[^.“”\"]{{1,140}}?\s+(?:{_VERBS})\b",
         # Putin said / Putin also said / Putin strongly warned / He bluntly declared
         rf"^(?:[\w’',\s]{{0,40}},\s+)?{_SPEAKER}(?:,[^,]{{1,80}},)?\s+(?:\w+ly\s+|also\s+)?(?:{_VERBS})\b",
         rf"\baccording to\s+(?:\w+\s+){{0,4}}?{_SPEAKER}",
+        # ... shadow chief secretary to the Treasury, George Osborne, said:
+        rf",\s+{_FULL_NAME},\s+(?:\w+ly\s+)?(?:{_VERBS})\b",
+        # “...,” David Kim, an analyst at Sejong Securities, told Reuters.
+        rf"[”\"’],?\s+{_SPEAKER},[^,“”\"]{{1,80}},\s+(?:{_VERBS})\b",
         rf"\b{_SPEAKER}\s+(?:\w+ly\s+)?(?:{_VERBS})\b",
     )
 )
@@ -125,6 +137,7 @@ _TITLES = frozenset(
         "Gov",
         "Mayor",
         "Chief",
+        "CEO",
         "Director",
         "Professor",
         "Prof",
@@ -150,6 +163,10 @@ _TITLES = frozenset(
     ]
 )
 _POSSESSIVE = re.compile(r"[’']s$")
+
+
+# A quote given to someone not named: “…,” said the Old Trafford boss.
+_UNNAMED_SPEAKER = re.compile(rf"[”\"’],?\s+(?:{_VERBS})\s+(?:the|a|an|one|his|her|their)\b")
 
 
 @dataclass(frozen=True)
@@ -214,6 +231,8 @@ def statements(text: str) -> tuple[Statement, ...]:
             speaker = last_speaker
         elif speaker:
             speaker = book.learn(speaker)
+        elif _UNNAMED_SPEAKER.search(sentence):
+            last_speaker = None  # “…,” said the club's boss: someone else speaks now
         elif direct and sentence.lstrip().startswith(tuple(_OPEN_QUOTES)) and last_speaker:
             # A quote standing alone right after an attributed one continues it.
             speaker = last_speaker

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from retrieval.service import Newsbot
 from retrieval.speech import statements
@@ -24,12 +27,90 @@ def test_he_said_resolves_to_last_named_speaker() -> None:
     assert list(found.values()) == ["Putin", "Putin", "Putin", "Sue Mi Terry", "Sue Mi Terry"]
 
 
+def test_a_speaker_named_after_a_description_is_the_speaker() -> None:
+    text = (
+        "Responding to the speech, shadow chief secretary to the Treasury, George Osborne, "
+        "said: “This was more talk from Gordon Brown. "
+        "“We've heard it all before.” "
+        "“The lira has been like funny money,” Tevfik Aksoy, chief economist for a bank, "
+        "told Reuters. "
+        "“Even successful artists don't agree,” said report author Mary Madden. "
+        "“We played well,” said the Old Trafford boss. "
+        "“We deserved more.” "
+        "One of the men, David Redvers, 34, from Hartpury, Gloucestershire, said he would "
+        "plead not guilty."
+    )
+    # The last two are someone not named and a place: better no speaker than a wrong one.
+    found = [(s.sentence[:12], s.speaker) for s in statements(text)]
+    assert found == [
+        ("Responding t", "George Osborne"),
+        ("“We've heard", "George Osborne"),
+        ("“The lira ha", "Tevfik Aksoy"),
+        ("“Even succes", "Mary Madden"),
+    ]
+
+
+SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        pytest.param(
+            ("politics_276", "politics_349", "politics_350", "politics_363", "business_459"),
+            id="all-five",
+        ),
+        pytest.param(("politics_276", "politics_349", "politics_350"), id="speech-and-critics"),
+    ],
+)
+def test_critics_who_name_someone_are_not_quoted_as_them(
+    newsbot_factory, numbers: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
+    bot = newsbot_factory()
+    bot.ingest([SPEAKERS / f"bbc_{n}.txt" for n in numbers])
+    brown = bot.ask("What did Gordon Brown say about the economy?")
+    # Over all five, Cable's "Gordon Brown's record is very mixed" came first, ranked by the
+    # whole question, which names Brown. Over the speech and its critics alone, the answer
+    # was declined: only Brown's own words could be quoted, and none scored high enough.
+    assert brown.found
+    assert brown.text.startswith("The chancellor said he was proud of his party's record")
+    osborne = [q.sentence for q in bot.quotes("George Osborne")]
+    assert any(s.startswith("\"We've heard it all before.") for s in osborne)
+    said_by_brown = " ".join(q.sentence for q in bot.quotes("Gordon Brown"))
+    assert "heard it all before" not in said_by_brown
+    assert "trumpeting" not in said_by_brown
+
+
 def test_quote_book_finds_a_speaker_on_a_topic(seeded_bot: Newsbot) -> None:
     quotes = seeded_bot.quotes("Putin", "South Korea")
     assert quotes and all(q.speaker.endswith("Putin") for q in quotes)
     assert any("very big mistake" in q.sentence for q in quotes)
     assert all("South Korea" in q.sentence or "Seoul" in q.sentence for q in quotes)
     assert seeded_bot.quotes("Nobody Atall") == []
+
+
+def test_a_quote_book_from_older_code_is_read_again(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "speech.txt"
+    article.write_text(
+        "Chancellor rallies voters\n\nResponding to the speech, shadow chief secretary to the "
+        "Treasury, George Osborne, said: “This was more talk from the chancellor.”\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "data"
+    bot = newsbot_factory(folder)
+    bot.ingest([article])
+    assert [q.speaker for q in bot.quotes("Osborne")] == ["George Osborne"]
+    # What an earlier extractor left: a wrong speaker, under another code version.
+    book = sqlite3.connect(folder / "quotes.sqlite3")
+    with book:
+        book.execute("UPDATE quotes SET speaker = 'Treasury'")
+        book.execute("UPDATE meta SET value = 'older' WHERE key = 'extractor'")
+    book.close()
+    bot.close()
+
+    reopened = newsbot_factory(folder)
+    assert [q.speaker for q in reopened.quotes("Osborne")] == ["George Osborne"]
+    assert ("Treasury", 1) not in reopened.quote_book.speakers()
 
 
 def test_same_story_from_two_outlets_is_cited_once(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
