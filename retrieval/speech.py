@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,7 +29,7 @@ _SPEAKER = rf"(?P<who>{_NAME}|{_PRONOUN})"
 # Gloucestershire, said"), only a first and last name without a possessive, ending the
 # phrase, is a person.
 _FULL_NAME = r"(?P<who>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){1,3})"
-_NAME_ENDS = r"(?=\s*[,.;:!?]|\s+(?:who|of|from|at|in)\b|\s*$)"
+_NAME_ENDS = r"(?=\s*[,.;:!?]|\s+(?:who|of|from|at|in|on|and|after|when|to)\b|\s*$)"
 _OPEN_QUOTES = '“"‘'
 
 # Ordered: the first pattern that matches a sentence names its speaker.
@@ -37,10 +38,11 @@ _PATTERNS = tuple(
     for p in (
         # “...,” Putin said / “...,” he said / ”... said Edward Howell
         rf"[”\"’],?\s+{_SPEAKER}\s+(?:also\s+|then\s+)?(?:{_VERBS})\b",
+        rf"[”\"’],?\s+(?:{_VERBS})\s+{_SPEAKER}{_NAME_ENDS}",
+        # ”... said report author Mary Madden, said Spanish Federation press officer Fernando
+        # Garrido (a full name: "said the Newport-based athlete" names nobody)
+        rf"[”\"’],?\s+(?:{_VERBS})\s+(?:[\w’'\-]+\s+){{1,4}}?{_FULL_NAME}{_NAME_ENDS}",
         rf"[”\"’],?\s+(?:{_VERBS})\s+{_SPEAKER}",
-        # ”... said report author Mary Madden (a full name: "said the Newport-based athlete"
-        # names nobody)
-        rf"[”\"’],?\s+(?:{_VERBS})\s+(?:[a-z]+\s+){{1,3}}{_FULL_NAME}{_NAME_ENDS}",
         # Stephen Sestanovich, senior fellow at the Council on Foreign Relations, noted
         rf"^{_SPEAKER},[^.“”\"]{{1,140}}?\s+(?:{_VERBS})\b",
         # Putin said / Putin also said / Putin strongly warned / He bluntly declared
@@ -53,6 +55,11 @@ _PATTERNS = tuple(
         rf"\b{_SPEAKER}\s+(?:\w+ly\s+)?(?:{_VERBS})\b",
     )
 )
+
+# The patterns that tag a closing quote with its speaker ("…,” said X): a quote running over
+# several sentences is given where it closes.
+_QUOTE_TAGS = tuple(p for p in _PATTERNS if p.pattern.startswith("[”"))
+_LOOK_AHEAD = 4
 
 _NOT_PEOPLE = frozenset(
     [
@@ -138,6 +145,8 @@ _TITLES = frozenset(
         "Mayor",
         "Chief",
         "CEO",
+        "Producer",
+        "Judges",
         "Director",
         "Professor",
         "Prof",
@@ -185,7 +194,11 @@ def _is_quote(sentence: str) -> bool:
 
 
 def clean_name(raw: str) -> str:
+    """The person's name in a capitalised run: "Culture Secretary Tessa Jowell" -> "Tessa
+    Jowell", "Russia's President Vladimir Putin" -> "Vladimir Putin"."""
     words = raw.split()
+    last_title = max((i for i, w in enumerate(words[:-1]) if w in _TITLES), default=-1)
+    words = words[last_title + 1 :]
     while words and (
         words[0] in _NOT_PEOPLE or words[0] in _TITLES or _POSSESSIVE.search(words[0])
     ):
@@ -219,7 +232,8 @@ def statements(text: str) -> tuple[Statement, ...]:
     book = _NameBook()
     last_speaker: str | None = None
     found: list[Statement] = []
-    for start, end in sentence_spans(text):
+    spans = list(sentence_spans(text))
+    for i, (start, end) in enumerate(spans):
         sentence = text[start:end]
         for raw in re.findall(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b", sentence):
             name = clean_name(raw)
@@ -233,6 +247,8 @@ def statements(text: str) -> tuple[Statement, ...]:
             speaker = book.learn(speaker)
         elif _UNNAMED_SPEAKER.search(sentence):
             last_speaker = None  # “…,” said the club's boss: someone else speaks now
+        elif tagged := _tag_where_quote_closes(text, spans[i:]):
+            speaker = book.learn(tagged)
         elif direct and sentence.lstrip().startswith(tuple(_OPEN_QUOTES)) and last_speaker:
             # A quote standing alone right after an attributed one continues it.
             speaker = last_speaker
@@ -244,8 +260,34 @@ def statements(text: str) -> tuple[Statement, ...]:
     return tuple(found)
 
 
-def _speaker_of(sentence: str) -> str | None:
-    for pattern in _PATTERNS:
+def _tag_where_quote_closes(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
+    """For a sentence that opens a quote and does not close it (“Adults can choose. Children
+    can't,” said Tessa Jowell.), the speaker named where the quote closes, if it is named."""
+    first = text[spans[0][0] : spans[0][1]].lstrip()
+    if not first.startswith(tuple(_OPEN_QUOTES)) or _closes_quote(first):
+        return None
+    for start, end in spans[1 : 1 + _LOOK_AHEAD]:
+        sentence = text[start:end]
+        if sentence.lstrip().startswith(tuple(_OPEN_QUOTES)):
+            return None  # another quote opens: the first was left open, or runs on by paragraph
+        if not _closes_quote(sentence):
+            continue
+        speaker = _speaker_of(sentence, _QUOTE_TAGS)
+        return None if speaker in {"he", "she", "He", "She"} else speaker
+    return None
+
+
+def _closes_quote(sentence: str) -> bool:
+    """Whether a quote mark closes in `sentence`: one past any that opens it (news copy opens
+    each paragraph of a long quote again without closing the one before)."""
+    body = sentence.lstrip()
+    if body.startswith(('"', "“")):
+        body = body[1:]
+    return "”" in body or '"' in body
+
+
+def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) -> str | None:
+    for pattern in patterns:
         for match in pattern.finditer(sentence):
             who = match.group("who")
             if who in {"he", "she", "He", "She"}:
@@ -259,5 +301,6 @@ def _speaker_of(sentence: str) -> str | None:
 def speaker_matches(speaker: str, wanted: str) -> bool:
     """'Vladimir Putin' matches 'Putin', 'putin' and 'Vladimir Putin'."""
     have = {w.lower() for w in speaker.split()}
+    wanted = clean_name(wanted) or wanted  # "Culture Secretary Tessa Jowell" asks for her
     want = [w.lower() for w in wanted.split() if w[:1].isupper() or len(wanted.split()) == 1]
     return bool(want) and all(w in have for w in want)

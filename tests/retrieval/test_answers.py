@@ -304,3 +304,21 @@ def test_a_subheading_alone_is_no_answer(newsbot_factory, tmp_path) -> None:  # 
     )
     answer = bot.ask("Harbour deal signed")
     assert not answer.found and answer.citations == ()
+
+
+def test_a_speakers_weak_words_do_not_crowd_out_a_good_answer(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "budget.txt": "Chancellor sets out his budget\n\n"
+            "The chancellor's budget speech praised a decade of steady growth in the economy "
+            "and promised to keep inflation low. "
+            "Gordon Brown said he would visit schools in Leeds on Friday.\n",
+        },
+    )
+    answer = bot.ask("What did Gordon Brown say about the economy?")
+    # His only attributed words are about a visit: too weak to quote, so they must not
+    # stand in for the answer (keeping to them alone left nothing to cite).
+    assert answer.found
+    assert answer.text.startswith("The chancellor's budget speech praised")
