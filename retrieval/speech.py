@@ -171,6 +171,9 @@ _TITLES = frozenset(
         "Korean",
     ]
 )
+_INSTITUTIONS = frozenset(
+    ["Department", "Ministry", "Office", "Agency", "Council", "Committee", "Commission"]
+)
 _POSSESSIVE = re.compile(r"[’']s$")
 
 
@@ -198,7 +201,8 @@ def clean_name(raw: str) -> str:
     Jowell", "Russia's President Vladimir Putin" -> "Vladimir Putin"."""
     words = raw.split()
     last_title = max((i for i, w in enumerate(words[:-1]) if w in _TITLES), default=-1)
-    words = words[last_title + 1 :]
+    if words and words[-1] not in _INSTITUTIONS:  # "US State Department" is no one
+        words = words[last_title + 1 :]
     while words and (
         words[0] in _NOT_PEOPLE or words[0] in _TITLES or _POSSESSIVE.search(words[0])
     ):
