@@ -40,7 +40,8 @@ def test_a_speaker_named_after_a_description_is_the_speaker() -> None:
         "One of the men, David Redvers, 34, from Hartpury, Gloucestershire, said he would "
         "plead not guilty. "
         '"Adults can make informed choices. Children can\'t," said Culture Secretary Tessa '
-        "Jowell."
+        "Jowell. "
+        "Meanwhile the US State Department said it was examining what aid was needed."
     )
     # "the Old Trafford boss" is not named, and Gloucestershire is a place: better no
     # speaker than a wrong one.
@@ -53,6 +54,7 @@ def test_a_speaker_named_after_a_description_is_the_speaker() -> None:
         # A quote over two sentences is tagged where it closes; the title is not the name.
         ('"Adults can ', "Tessa Jowell"),
         ("Children can", "Tessa Jowell"),
+        ("Meanwhile th", "US State Department"),
     ]
 
 
