@@ -259,8 +259,6 @@ def statements(text: str) -> tuple[Statement, ...]:
         if speaker:
             last_speaker = speaker
             found.append(Statement(speaker, sentence, start, end, direct))
-        elif re.match(r"^(?:He|She)\b", sentence) and last_speaker:
-            last_speaker = last_speaker  # a pronoun subject keeps the current speaker
     return tuple(found)
 
 
