@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval import sentences, speech
 from retrieval.answering import sentence_terms
+from retrieval.fingerprint import code_fingerprint
 from retrieval.lexical import terms
 from retrieval.manifest import Manifest
 from retrieval.speech import speaker_matches, statements
@@ -41,10 +40,7 @@ CREATE TABLE IF NOT EXISTS meta (
 def extractor_version() -> str:
     """Changes whenever the code that finds statements does: a book written by other code
     is read again, so an upgrade's better attributions reach old indexes too."""
-    digest = hashlib.sha256()
-    for module in (speech, sentences):
-        digest.update(Path(module.__file__ or "").read_bytes())
-    return digest.hexdigest()[:16]
+    return code_fingerprint(("speech.py", "sentences.py"))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from langchain_chroma import Chroma
 
 from retrieval.embedding import Embedder
 from retrieval.evaluation.datasets import Benchmark
+from retrieval.fingerprint import code_fingerprint
 from retrieval.models import stable_id
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
@@ -48,16 +49,6 @@ _PROBES = (
     "Headline\nA body sentence with numbers: 5.8, 18 months, £2bn.",
     " ".join(["A sentence long enough to be cut at the model's window."] * 40),
 )
-
-
-def code_fingerprint(files: Sequence[str] = INDEX_CODE) -> str:
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for name in files:
-        path = package / name
-        digest.update(name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"-")
-    return digest.hexdigest()[:16]
 
 
 class CachingEmbedder(Embedder):
@@ -171,7 +162,7 @@ class IndexCache:
 
     def newsbot(self, bench: Benchmark, *, progress: bool = False) -> Newsbot:
         """A Newsbot over `bench.articles`, from the cache when it holds this corpus."""
-        folder, ready = self.folder(bench.name, bench.fingerprint, code_fingerprint())
+        folder, ready = self.folder(bench.name, bench.fingerprint, code_fingerprint(INDEX_CODE))
         bot = Newsbot.open(
             Settings(data_dir=folder, collection="news", chroma_host=None),
             embedder=self.embedder,
