@@ -24,6 +24,7 @@ _VERBS = (
 _NAME_WORD = r"[A-Z][\w’'\-]*(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
 _NAME = rf"(?:{_NAME_WORD})(?:\s+{_NAME_WORD}){{0,3}}"
 _PRONOUN = r"(?:he|she|He|She)"
+_PRONOUN_WORDS = frozenset({"he", "she", "He", "She"})
 _SPEAKER = rf"(?P<who>{_NAME}|{_PRONOUN})"
 # Where a description comes before the name ("said the Old Trafford boss", "from Hartpury,
 # Gloucestershire, said"), only a first and last name without a possessive, ending the
@@ -245,13 +246,13 @@ def statements(text: str) -> tuple[Statement, ...]:
                 book.learn(name)
         speaker = _speaker_of(sentence)
         direct = _is_quote(sentence)
-        if speaker in {"he", "she", "He", "She"}:
+        if speaker in _PRONOUN_WORDS:
             speaker = last_speaker
         elif speaker:
             speaker = book.learn(speaker)
         elif _UNNAMED_SPEAKER.search(sentence):
             last_speaker = None  # “…,” said the club's boss: someone else speaks now
-        elif tagged := _tag_where_quote_closes(text, spans[i:]):
+        elif tagged := _tag_where_quote_closes(text, spans[i : i + 1 + _LOOK_AHEAD]):
             speaker = book.learn(tagged)
         elif direct and sentence.lstrip().startswith(tuple(_OPEN_QUOTES)) and last_speaker:
             # A quote standing alone right after an attributed one continues it.
@@ -263,19 +264,20 @@ def statements(text: str) -> tuple[Statement, ...]:
 
 
 def _tag_where_quote_closes(text: str, spans: Sequence[tuple[int, int]]) -> str | None:
-    """For a sentence that opens a quote and does not close it (“Adults can choose. Children
-    can't,” said Tessa Jowell.), the speaker named where the quote closes, if it is named."""
+    """For a sentence (the first of `spans`) that opens a quote and does not close it
+    (“Adults can choose. Children can't,” said Tessa Jowell.), the speaker named where the
+    quote closes, in one of the sentences after it, if it is named."""
     first = text[spans[0][0] : spans[0][1]].lstrip()
     if not first.startswith(tuple(_OPEN_QUOTES)) or _closes_quote(first):
         return None
-    for start, end in spans[1 : 1 + _LOOK_AHEAD]:
+    for start, end in spans[1:]:
         sentence = text[start:end]
         if sentence.lstrip().startswith(tuple(_OPEN_QUOTES)):
             return None  # another quote opens: the first was left open, or runs on by paragraph
         if not _closes_quote(sentence):
             continue
         speaker = _speaker_of(sentence, _QUOTE_TAGS)
-        return None if speaker in {"he", "she", "He", "She"} else speaker
+        return None if speaker in _PRONOUN_WORDS else speaker
     return None
 
 
@@ -292,7 +294,7 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
     for pattern in patterns:
         for match in pattern.finditer(sentence):
             who = match.group("who")
-            if who in {"he", "she", "He", "She"}:
+            if who in _PRONOUN_WORDS:
                 return who
             name = clean_name(who)
             if name and name.split()[0] not in _NOT_PEOPLE:
