@@ -23,7 +23,8 @@ _VERBS = (
 )
 _NAME_WORD = r"[A-Z][\w’'\-]*(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
 _NAME = rf"(?:{_NAME_WORD})(?:\s+{_NAME_WORD}){{0,3}}"
-_PRONOUN = r"(?:he|she|He|She)"
+# \b: "according to her brother Islan" is not "according to he".
+_PRONOUN = r"(?:he|she|He|She)\b"
 _PRONOUN_WORDS = frozenset({"he", "she", "He", "She"})
 _SPEAKER = rf"(?P<who>{_NAME}|{_PRONOUN})"
 # Where a description comes before the name ("said the Old Trafford boss", "from Hartpury,
@@ -32,6 +33,8 @@ _SPEAKER = rf"(?P<who>{_NAME}|{_PRONOUN})"
 _FULL_NAME = r"(?P<who>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){1,3})"
 _NAME_ENDS = r"(?=\s*[,.;:!?]|\s+(?:who|of|from|at|in|on|and|after|when|to)\b|\s*$)"
 _OPEN_QUOTES = '“"‘'
+# "Putin strongly warned"; "Her family asked" and "Smith's ally said" are not adverbs.
+_ADVERB = r"(?!(?:family|ally|rally|supply|assembly|anomaly|monopoly)\b)[a-z]+ly\s+"
 
 # Ordered: the first pattern that matches a sentence names its speaker.
 _PATTERNS = tuple(
@@ -47,13 +50,13 @@ _PATTERNS = tuple(
         # Stephen Sestanovich, senior fellow at the Council on Foreign Relations, noted
         rf"^{_SPEAKER},[^.“”\"]{{1,140}}?\s+(?:{_VERBS})\b",
         # Putin said / Putin also said / Putin strongly warned / He bluntly declared
-        rf"^(?:[\w’',\s]{{0,40}},\s+)?{_SPEAKER}(?:,[^,]{{1,80}},)?\s+(?:\w+ly\s+|also\s+)?(?:{_VERBS})\b",
+        rf"^(?:[\w’',\s]{{0,40}},\s+)?{_SPEAKER}(?:,[^,]{{1,80}},)?\s+(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b",
         rf"\baccording to\s+(?:\w+\s+){{0,4}}?{_SPEAKER}",
         # ... shadow chief secretary to the Treasury, George Osborne, said:
-        rf",\s+{_FULL_NAME},\s+(?:\w+ly\s+)?(?:{_VERBS})\b",
+        rf",\s+{_FULL_NAME},\s+(?:{_ADVERB})?(?:{_VERBS})\b",
         # “...,” David Kim, an analyst at Sejong Securities, told Reuters.
         rf"[”\"’],?\s+{_SPEAKER},[^,“”\"]{{1,80}},\s+(?:{_VERBS})\b",
-        rf"\b{_SPEAKER}\s+(?:\w+ly\s+)?(?:{_VERBS})\b",
+        rf"\b{_SPEAKER}\s+(?:{_ADVERB})?(?:{_VERBS})\b",
     )
 )
 
@@ -115,6 +118,14 @@ _NOT_PEOPLE = frozenset(
         "AFP",
         "Analysts",
         "Observers",
+        # possessives: "Her family asked …" is the family, not "Her"
+        "Her",
+        "His",
+        "Their",
+        "Its",
+        "Our",
+        "My",
+        "Your",
     ]
 )
 _TITLES = frozenset(

@@ -58,6 +58,19 @@ def test_a_speaker_named_after_a_description_is_the_speaker() -> None:
     ]
 
 
+def test_a_family_or_ally_is_not_a_named_speaker() -> None:
+    text = (
+        "Her family asked what she had done wrong, and the officers said the garment was "
+        "“not acceptable,” according to her brother Islan. "
+        "John Smith's family said they would appeal. "
+        "Putin strongly warned Seoul."
+    )
+    # "family" reads like an adverb ("strongly"), and "Her" like a name at a sentence start;
+    # "according to her brother" once matched the pronoun "he" inside "her".
+    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    assert found == [("Her family", "Islan"), ("Putin stro", "Putin")]
+
+
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
 
 
