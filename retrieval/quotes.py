@@ -56,6 +56,7 @@ class Quote:
     published: str | None
     start: int
     end: int
+    url: str | None = None
 
 
 class QuoteBook:
@@ -155,18 +156,22 @@ class QuoteBook:
                     article.published,
                     start,
                     end,
+                    article.url,
                 )
             )
         # Newest first; within an article, in the order written.
         quotes.sort(key=lambda q: (q.published or "", q.article_id, -q.start), reverse=True)
         return quotes[:limit]
 
-    def speakers(self) -> list[tuple[str, int]]:
+    def speakers(self, limit: int | None = None) -> list[tuple[str, int]]:
+        """Everyone with attributed statements and how many, most quoted first."""
         self._ensure_current()
         with self._lock:
             return list(
                 self._conn.execute(
-                    "SELECT speaker, COUNT(*) FROM quotes GROUP BY speaker ORDER BY 2 DESC"
+                    "SELECT speaker, COUNT(*) FROM quotes GROUP BY speaker "
+                    "ORDER BY 2 DESC, 1 LIMIT ?",
+                    (-1 if limit is None else limit,),
                 )
             )
 

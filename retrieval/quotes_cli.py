@@ -16,8 +16,11 @@ logger = logging.getLogger(__name__)
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("quotes", help="what a person said (quotes and reported speech)")
-    p.add_argument("speaker", help="a name, e.g. Putin or 'Sue Mi Terry'")
+    p = sub.add_parser(
+        "quotes",
+        help="what a person said (quotes and reported speech); without a name, who is quoted",
+    )
+    p.add_argument("speaker", nargs="?", help="a name, e.g. Putin or 'Sue Mi Terry'")
     p.add_argument("topic", nargs="?", help="only statements about this")
     p.add_argument("-n", type=int, default=20, help="at most this many (default 20)")
     p.add_argument("--json", action="store_true")
@@ -25,9 +28,13 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if not args.speaker.strip():
+    if args.n < 1:
+        raise InputError(f"-n must be at least 1 (got {args.n})")
+    if args.speaker is not None and not args.speaker.strip():
         raise InputError("the speaker is empty; give a name, e.g. newsbot quotes Putin")
     bot = Newsbot.open(settings)
+    if args.speaker is None:
+        return _list_speakers(bot.speakers(args.n), as_json=args.json)
     found = bot.quotes(args.speaker, args.topic, limit=args.n)
     if args.json:
         print(json.dumps([q.__dict__ for q in found], ensure_ascii=False))
@@ -41,4 +48,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{q.speaker}{' (quoted)' if q.direct else ''}:")
         print(textwrap.fill(q.sentence, 100, initial_indent="  ", subsequent_indent="  "))
         print(f"  — {q.title}" + (f" ({meta})" if meta else ""))
+    return 0
+
+
+def _list_speakers(speakers: list[tuple[str, int]], *, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps([{"speaker": s, "statements": n} for s, n in speakers]))
+    elif not speakers:
+        print("No attributed statements in the indexed articles yet.")
+    else:
+        print("Most quoted (newsbot quotes NAME [TOPIC] lists what one of them said):")
+        for speaker, count in speakers:
+            print(f"  {count:5d}  {speaker}")
     return 0

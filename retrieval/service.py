@@ -215,6 +215,10 @@ class Newsbot:
         """What `speaker` said in the indexed articles, about `topic` if given."""
         return self.quote_book.find(speaker, topic, limit=limit)
 
+    def speakers(self, limit: int | None = None) -> list[tuple[str, int]]:
+        """The people quoted in the indexed articles, with their statement counts, most first."""
+        return self.quote_book.speakers(limit)
+
     def sources(self) -> list[ArticleInfo]:
         return self.manifest.infos()
 

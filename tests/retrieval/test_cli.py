@@ -87,12 +87,44 @@ def test_chat_answers_follow_up(cli_data: Path) -> None:
     assert result.stdout.count("Sources:") == 2
 
 
+def test_quotes_lists_who_is_quoted_and_what_they_said(cli_data: Path) -> None:
+    listing = _newsbot(cli_data, "quotes", "-n", "3")
+    assert listing.returncode == 0, listing.stderr
+    rows = [line.split(maxsplit=1) for line in listing.stdout.splitlines()[1:]]
+    assert len(rows) == 3 and rows[0][1] == "Vladimir Putin"  # most quoted in the seeds
+    assert int(rows[0][0]) >= int(rows[1][0]) >= int(rows[2][0])
+
+    said = _newsbot(cli_data, "quotes", "putin", "South Korea")
+    assert said.returncode == 0, said.stderr
+    assert "very big mistake" in " ".join(said.stdout.split())
+    assert "Vladimir Putin" in said.stdout and "Arab News" in said.stdout
+    nobody = _newsbot(cli_data, "quotes", "Nobody Atall")
+    assert nobody.returncode == 0 and "No statements by Nobody Atall" in nobody.stdout
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(cli_data: Path) -> None:
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(cli_data), "NEWSBOT_LOG_LEVEL": "WARNING"}
+    result = subprocess.run(
+        f"{sys.executable} -m retrieval.cli quotes Putin | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONUNBUFFERED": "1"},  # every line reaches the closed pipe
+        cwd=ROOT,
+        timeout=240,
+    )
+    assert result.stdout.startswith("Vladimir Putin")
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
         (("ask", ""), "question is empty"),
         (("ask", "x" * 10_000), "10,000 characters"),
         (("ingest", "/no/such/folder"), "no such file or folder"),
+        (("quotes", " "), "speaker is empty"),
+        (("quotes", "-n", "0", "Putin"), "-n must be at least 1"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(
