@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 COMMANDS = (
     BotCommand("ask", "Ask a question about the indexed news"),
+    BotCommand("quotes", "What someone said: /quotes Putin about Korea"),
     BotCommand("sources", "List the indexed articles"),
     BotCommand("stats", "How many articles, outlets, latest date"),
     BotCommand("help", "What I know and how to ask"),

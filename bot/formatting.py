@@ -62,7 +62,7 @@ def has_passages(answer: Answer) -> bool:
 
 
 def _format_citation(citation: Citation, *, with_passages: bool) -> str:
-    line = f"[{citation.n}] {_headline(citation.title, citation.url)}"
+    line = f"[{citation.n}] {headline(citation.title, citation.url)}"
     details = [esc(part) for part in (citation.source, citation.published) if part]
     if details:
         line += " — " + ", ".join(details)
@@ -75,7 +75,8 @@ def _format_citation(citation: Citation, *, with_passages: bool) -> str:
     return line
 
 
-def _headline(title: str, url: str | None) -> str:
+def headline(title: str, url: str | None) -> str:
+    """An article's title, linked when it has a web address, cut when absurdly long."""
     title = title.strip() or "Untitled article"
     if len(title) > _MAX_TITLE_CHARS:
         title = title[: _MAX_TITLE_CHARS - 1].rstrip() + "…"
@@ -136,6 +137,8 @@ def format_help(stats: IndexStats, *, private: bool, bot_username: str | None) -
         "exact sentences. Follow-up questions (<i>and what did Kim say?</i>) work too, and "
         "<i>What's new?</i> or <i>What happened this week?</i> gets the newest articles' "
         "opening lines.\n\n"
+        "<code>/quotes Putin</code> lists what someone said (<code>/quotes Putin about "
+        "Korea</code> narrows it down; /quotes alone shows who is quoted most).\n"
         "/sources lists the articles, /stats shows counts, /help shows this message."
     )
 
@@ -152,7 +155,7 @@ def format_sources_page(
     first = (page - 1) * page_size
     lines = [f"<b>Indexed articles</b> (page {page}/{pages}, {len(ordered):,} in all)"]
     for number, info in enumerate(ordered[first : first + page_size], start=first + 1):
-        line = f"{number}. {_headline(info.title, info.url)}"
+        line = f"{number}. {headline(info.title, info.url)}"
         details = [esc(part) for part in (info.source, info.published) if part]
         if details:
             line += " — " + ", ".join(details)

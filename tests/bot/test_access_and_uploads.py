@@ -6,8 +6,9 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-from bot.handlers import ADMINS_ONLY, REFUSED
+from bot.handlers import REFUSED
 from bot.store import BotStore
+from bot.upload_handler import ADMINS_ONLY
 from retrieval.service import Newsbot
 from tests.bot.conftest import ADMIN, ALICE, BOB, GROUP, Harness
 from tests.fakes.telegram_api import FakeTelegramServer, group_chat, user

@@ -142,10 +142,38 @@ async def test_start_help_sources_and_stats_describe_the_index(
         await bot.app.post_init(bot.app)  # run_polling does this
         assert [c["command"] for c in telegram_server.commands] == [
             "ask",
+            "quotes",
             "sources",
             "stats",
             "help",
         ]
+
+
+async def test_quotes_says_who_said_what(start_bot: StartBot, seeded_bot: Newsbot) -> None:
+    async with start_bot(seeded_bot) as bot:
+        listing = (await bot.send("/quotes")).params
+        assert listing["parse_mode"] == "HTML"
+        assert "<b>Most quoted</b>\n1. Vladimir Putin (" in listing["text"]
+
+        said = (await bot.send("/quotes putin about South Korea")).params["text"]
+        assert said.startswith("<b>What Vladimir Putin said</b> about South Korea (")
+        assert "very big mistake" in said and "Arab News" in said
+        assert "Sue Mi Terry" not in said  # her words about Putin are hers
+
+        # No "about": the whole text names no one, so the name is read shorter.
+        narrowed = (await bot.send("/quotes Putin Seoul")).params["text"]
+        assert "said</b> about Seoul (" in narrowed and "Seoul" in narrowed.split("\n", 1)[1]
+
+        nobody = (await bot.send("/quotes Nobody <i>Atall</i>")).params["text"]
+        assert nobody == (
+            "I found no statements by <b>Nobody &lt;i&gt;Atall&lt;/i&gt;</b> in the indexed "
+            "articles."
+        )
+        # Someone quoted, but never on that topic: the reply says which part was the name.
+        elsewhere = (await bot.send("/quotes Putin about cheese")).params["text"]
+        assert elsewhere.startswith("I found no statements by <b>Putin</b> about cheese")
+        too_long = (await bot.send("/quotes " + "Putin " * 50)).params["text"]
+        assert "too long for a name" in too_long and "/quotes Putin" in too_long
 
 
 async def test_sources_pages_with_buttons(

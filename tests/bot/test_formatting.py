@@ -1,4 +1,5 @@
-"""Answer formatting and the HTML splitter: valid Telegram HTML, never over the limit."""
+"""Answer, list and quote formatting and the HTML splitter: valid Telegram HTML, never over
+the limit."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from bot.formatting import (
     split_html,
     utf16_len,
 )
+from bot.quote_replies import format_quotes, format_speakers, readings
 from retrieval.models import Answer, ArticleInfo, Citation, IndexStats
+from retrieval.quotes import Quote
 
 _ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
@@ -271,3 +274,52 @@ def test_split_html_keeps_every_part_valid(
     parts = split_html(markup, limit)
     texts = [check_part(part, limit) for part in parts]
     assert squash("".join(texts)) == squash(visible_text(markup))
+
+
+def test_quotes_requests_are_read_as_a_name_and_a_topic() -> None:
+    assert readings("Putin about South Korea") == [("Putin", "South Korea")]
+    assert readings("Sue Mi Terry: sanctions") == [("Sue Mi Terry", "sanctions")]
+    # The capitalised name ends at the first lowercase word.
+    assert readings("Kim Jong Un nuclear tests")[0] == ("Kim Jong Un", "nuclear tests")
+    # All one case: the whole text as a name first, then ever shorter names.
+    assert readings("putin seoul weapons") == [
+        ("putin seoul weapons", None),
+        ("putin seoul", "weapons"),
+        ("putin", "seoul weapons"),
+    ]
+
+
+def _quote(speaker: str, sentence: str, url: str | None = None) -> Quote:
+    return Quote(speaker, sentence, True, "a1", "Pact <signed>", "Gazette", "2024-06-20", 0, 9, url)
+
+
+def test_quotes_reply_names_each_speaker_only_when_there_are_several() -> None:
+    one = format_quotes("putin", "Korea", [_quote("Vladimir Putin", "“A & B,” Putin said.")])
+    assert one == [
+        "<b>What Vladimir Putin said</b> about Korea (1 statement, newest first)\n\n"
+        "1. “A &amp; B,” Putin said.\n— Pact &lt;signed&gt;, Gazette, 2024-06-20"
+    ]
+    kims = [
+        _quote("Kim Jong Un", "Kim Jong Un said so.", "https://example.com/a?x=1&y=2"),
+        _quote("Kim Yo Jong", "Kim Yo Jong said no."),
+    ]
+    [text] = format_quotes("Kim", None, kims)
+    assert text.startswith("<b>What Kim said</b> (2 statements, newest first)")
+    assert "1. <b>Kim Jong Un:</b> Kim Jong Un said so." in text
+    assert '<a href="https://example.com/a?x=1&amp;y=2">Pact &lt;signed&gt;</a>' in text
+    assert check_part(text, MESSAGE_LIMIT).startswith("What Kim said")
+
+
+def test_quotes_reply_for_many_statements_is_split_under_the_limit() -> None:
+    many = [_quote("Vladimir Putin", "Putin said " + "very " * 60 + "much.") for _ in range(40)]
+    parts = format_quotes("Putin", None, many)
+    assert len(parts) > 1
+    assert all(check_part(part, MESSAGE_LIMIT) for part in parts)
+    assert sum(part.count("Putin said very") for part in parts) == 40
+
+
+def test_speakers_list_escapes_names_and_says_how_to_ask() -> None:
+    text = format_speakers([("Vladimir Putin", 1200), ("A <b> C", 3)])
+    assert "1. Vladimir Putin (1,200)\n2. A &lt;b&gt; C (3)" in text
+    assert "/quotes Putin about South Korea" in text
+    assert format_speakers([]) == "No one is quoted in the indexed articles yet."

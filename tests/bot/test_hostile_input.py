@@ -19,8 +19,9 @@ from urllib.parse import quote
 import pytest
 
 from bot.app import build_application
-from bot.handlers import ADMINS_ONLY, EXPIRED, REFUSED, SORRY
+from bot.handlers import EXPIRED, REFUSED, SORRY
 from bot.redaction import REDACTED
+from bot.upload_handler import ADMINS_ONLY
 from retrieval.service import Newsbot
 from tests.bot.conftest import ADMIN, ALICE, BOB, GROUP, TOKEN, Harness, make_settings, running
 from tests.fakes.telegram_api import (

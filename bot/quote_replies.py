@@ -1,0 +1,75 @@
+"""/quotes: how its words name a speaker and a topic, and the HTML replies it sends."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from bot.formatting import MESSAGE_LIMIT, esc, headline, split_html
+from retrieval.quotes import Quote
+
+MAX_REQUEST_CHARS = 200
+USAGE = (
+    "Send /quotes and a name, e.g. <code>/quotes Putin</code> or "
+    "<code>/quotes Putin about South Korea</code>; /quotes alone lists who is quoted most."
+)
+
+# "Putin about South Korea", "Putin on Korea", "Sue Mi Terry: sanctions".
+_TOPIC_AFTER = re.compile(r"\s+(?:about|on|regarding)\s+|\s*:\s*", re.IGNORECASE)
+
+
+def readings(request: str) -> list[tuple[str, str | None]]:
+    """Ways to read a /quotes request as (speaker, topic), the likeliest first.
+
+    "Putin about Korea" and "Putin: Korea" say where the name ends; so does the first
+    lowercase word after a capitalised name ("Kim Jong Un nuclear"). Otherwise "putin korea"
+    is tried as one name, then as a shorter name followed by a topic, so a user need not
+    learn a syntax to narrow a name down.
+    """
+    request = " ".join(request.split())
+    parts = _TOPIC_AFTER.split(request, maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return [(parts[0], parts[1])]
+    words = request.split()
+    named = next((n for n, word in enumerate(words) if not word[:1].isupper()), len(words))
+    options: list[tuple[str, str | None]] = []
+    if 0 < named < len(words):
+        options.append((" ".join(words[:named]), " ".join(words[named:])))
+    options.append((request, None))
+    options += [(" ".join(words[:n]), " ".join(words[n:])) for n in range(len(words) - 1, 0, -1)]
+    return list(dict.fromkeys(options))
+
+
+def format_quotes(
+    speaker: str, topic: str | None, quotes: Sequence[Quote], *, limit: int = MESSAGE_LIMIT
+) -> list[str]:
+    """What `speaker` said, newest first, each statement with its article; or that nothing
+    was found. Several people matching the name ("Kim") are named on each statement."""
+    about = f" about {esc(topic)}" if topic else ""
+    if not quotes:
+        return [f"I found no statements by <b>{esc(speaker)}</b>{about} in the indexed articles."]
+    names = Counter(q.speaker for q in quotes)
+    one_speaker = len(names) == 1
+    who = names.most_common(1)[0][0] if one_speaker else speaker
+    count = f"{len(quotes)} statement{'s' if len(quotes) != 1 else ''}, newest first"
+    lines = [f"<b>What {esc(who)} said</b>{about} ({count})"]
+    for number, quote in enumerate(quotes, start=1):
+        said = esc(quote.sentence.strip())
+        if not one_speaker:
+            said = f"<b>{esc(quote.speaker)}:</b> {said}"
+        details = [esc(part) for part in (quote.source, quote.published) if part]
+        source = headline(quote.title, quote.url) + (f", {', '.join(details)}" if details else "")
+        lines.append(f"{number}. {said}\n— {source}")
+    return split_html("\n\n".join(lines), limit)
+
+
+def format_speakers(speakers: Sequence[tuple[str, int]]) -> str:
+    """Who is quoted most, for /quotes without a name."""
+    if not speakers:
+        return "No one is quoted in the indexed articles yet."
+    lines = ["<b>Most quoted</b>"]
+    for number, (speaker, count) in enumerate(speakers, start=1):
+        lines.append(f"{number}. {esc(speaker)} ({count:,})")
+    lines.append(f"\n{USAGE}")
+    return "\n".join(lines)
