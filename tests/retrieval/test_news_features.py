@@ -71,6 +71,27 @@ def test_a_family_or_ally_is_not_a_named_speaker() -> None:
     assert found == [("Her family", "Islan"), ("Putin stro", "Putin")]
 
 
+def test_pronouns_days_and_job_titles_are_not_speakers() -> None:
+    text = (
+        "“We played well,” said Frank Arnesen. "
+        "“I think we deserved more.” "
+        "Earlier, Education Secretary Charles Clarke told BBC News there were three areas. "
+        "They say Mr Ellison may be trying to placate customers. "
+        "On Tuesday, Fernando Morientes had said: “I like Liverpool.” "
+        "Labour MP Stephen Pound has told of his shock."
+    )
+    # Over the BBC corpus, "I" (from “I think …”) had been the most quoted speaker of all,
+    # with "They", "Earlier" and "Tuesday" not far behind.
+    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    assert found == [
+        ("“We played", "Frank Arnesen"),
+        ("“I think w", "Frank Arnesen"),
+        ("Earlier, E", "Charles Clarke"),
+        ("On Tuesday", "Fernando Morientes"),
+        ("Labour MP ", "Stephen Pound"),
+    ]
+
+
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
 
 
