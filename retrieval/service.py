@@ -26,7 +26,8 @@ from retrieval.questions import contextualize, parse, validate
 from retrieval.quotes import Quote, QuoteBook
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.settings import Settings
-from retrieval.store import ChunkStore, make_client, repair_store
+from retrieval.store import ChunkStore, make_client
+from retrieval.store_repair import repair_store
 from retrieval.timeframe import timeframe
 
 logger = logging.getLogger(__name__)

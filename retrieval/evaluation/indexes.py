@@ -35,6 +35,7 @@ INDEX_CODE = (
     "indexer.py",
     "manifest.py",
     "store.py",
+    "store_repair.py",
     "embedding.py",
     "onnx_export.py",
     "service.py",

@@ -122,7 +122,7 @@ def _repair(bot: Any, probe: Callable[[Path, str], str | None] | None = None) ->
     """What a writer does first: take the lock and check the store if the last writer died
     (`Newsbot.add_articles` itself does this once service.py calls `repair_store`)."""
     from retrieval.locking import WriterLock
-    from retrieval.store import probe_embedded, repair_store
+    from retrieval.store_repair import probe_embedded, repair_store
 
     with WriterLock(bot._lock_path) as lock:
         return repair_store(
@@ -296,7 +296,7 @@ def _forked_probe(job: dict[str, Any]) -> dict[str, Any]:
     this process instead of a new interpreter (the same isolation, a second faster)."""
     from retrieval.locking import WriterLock
     from retrieval.settings import Settings
-    from retrieval.store import _PROBE
+    from retrieval.store_repair import _PROBE
 
     settings = Settings(data_dir=Path(job["data_dir"]), chroma_host=None)
     if WriterLock.holder(settings.data_dir / "writer.lock") is None:

@@ -17,7 +17,8 @@ from retrieval.embedding import ChromaEmbeddingFunction, Embedder
 from retrieval.errors import ForeignCollectionError
 from retrieval.manifest import Manifest
 from retrieval.models import Article, Chunk
-from retrieval.store import ChunkStore, make_client, probe_embedded, repair_store
+from retrieval.store import ChunkStore, make_client
+from retrieval.store_repair import probe_embedded, repair_store
 from tests.retrieval.ingest_worker import ChromaServer, make_article, token
 
 
