@@ -47,6 +47,9 @@ _PATTERNS = tuple(
         # Garrido (a full name: "said the Newport-based athlete" names nobody)
         rf"[”\"’],?\s+(?:{_VERBS})\s+(?:[\w’'\-]+\s+){{1,4}}?{_FULL_NAME}{_NAME_ENDS}",
         rf"[”\"’],?\s+(?:{_VERBS})\s+{_SPEAKER}",
+        # Said Mr Fogg: "…" / Said Wales assistant coach Scott Johnson: "…"
+        rf"^Said\s+{_SPEAKER}\s*:",
+        rf"^Said\s+(?:[\w’'\-]+\s+){{1,4}}?{_FULL_NAME}\s*:",
         # Stephen Sestanovich, senior fellow at the Council on Foreign Relations, noted
         rf"^{_SPEAKER},[^.“”\"]{{1,140}}?\s+(?:{_VERBS})\b",
         # Putin said / Putin also said / Putin strongly warned / He bluntly declared
@@ -84,6 +87,7 @@ _NOT_PEOPLE = frozenset(
         "But",
         "And",
         "Asked",
+        "Said",
         "Last",
         "Next",
         "According",
@@ -241,6 +245,16 @@ _INSTITUTIONS = frozenset(
 _POSSESSIVE = re.compile(r"[’']s$")
 
 
+_HONORIFICS = frozenset(["Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady"])
+_SUBORDINATE = frozenset(["Deputy", "Vice", "Shadow", "Assistant", "Former", "Acting", "Junior"])
+_ROLE = r"(?P<role>(?:[a-z]+\s+){0,2}[a-z]+)"
+# "The chancellor said", "“…,” said the prime minister", "“…,” the home secretary told MPs".
+_ROLE_PATTERNS = (
+    re.compile(rf"^(?:[\w’',\s]{{0,40}},\s+)?[Tt]he\s+{_ROLE}\s+(?:{_ADVERB})?(?:{_VERBS})\b"),
+    re.compile(rf"[”\"’],?\s+(?:{_VERBS})\s+the\s+{_ROLE}\s*[,.]"),
+    re.compile(rf"[”\"’],?\s+the\s+{_ROLE}\s+(?:{_VERBS})\b"),
+)
+
 # A quote given to someone not named: “…,” said the Old Trafford boss.
 _UNNAMED_SPEAKER = re.compile(rf"[”\"’],?\s+(?:{_VERBS})\s+(?:the|a|an|one|his|her|their)\b")
 
@@ -275,10 +289,33 @@ def clean_name(raw: str) -> str:
 
 
 class _NameBook:
-    """Maps surnames to the full names seen so far, so 'Putin' resolves to 'Vladimir Putin'."""
+    """Maps surnames to the full names seen so far, so 'Putin' resolves to 'Vladimir Putin',
+    and roles to the person last named with them, so 'the chancellor' after 'Chancellor
+    Gordon Brown' is Gordon Brown."""
 
     def __init__(self) -> None:
         self.full: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+
+    def learn_role(self, raw: str, name: str) -> None:
+        """ "Culture Secretary Tessa Jowell" makes her 'the culture secretary' and 'the
+        secretary' from here on; an honorific ("Mr") is no role."""
+        words = raw.split()
+        title = words[: len(words) - len(name.split())]
+        if not title or title[-1] not in _TITLES or title[-1] in _HONORIFICS:
+            return
+        phrase = " ".join(title).lower()
+        self.roles[phrase] = name
+        if not _SUBORDINATE & set(title):  # a deputy mayor is not "the mayor"
+            self.roles[title[-1].lower()] = name
+
+    def by_role(self, phrase: str) -> str | None:
+        """The person a lowercase role phrase ("the former prime minister") refers to."""
+        words = phrase.split()
+        for start in range(len(words)):
+            if found := self.roles.get(" ".join(words[start:])):
+                return found
+        return None
 
     def learn(self, name: str) -> str:
         parts = name.split()
@@ -307,12 +344,15 @@ def statements(text: str) -> tuple[Statement, ...]:
             name = clean_name(raw)
             if len(name.split()) >= 2:
                 book.learn(name)
+                book.learn_role(raw, name)
         speaker = _speaker_of(sentence)
         direct = _is_quote(sentence)
         if speaker in _PRONOUN_WORDS:
             speaker = last_speaker
         elif speaker:
             speaker = book.learn(speaker)
+        elif speaker := _role_speaker(sentence, book):
+            pass
         elif _UNNAMED_SPEAKER.search(sentence):
             last_speaker = None  # “…,” said the club's boss: someone else speaks now
         elif tagged := _tag_where_quote_closes(text, spans[i : i + 1 + _LOOK_AHEAD]):
@@ -324,6 +364,16 @@ def statements(text: str) -> tuple[Statement, ...]:
             last_speaker = speaker
             found.append(Statement(speaker, sentence, start, end, direct))
     return tuple(found)
+
+
+def _role_speaker(sentence: str, book: _NameBook) -> str | None:
+    """The person a role names where a sentence attributes to it ("The chancellor said",
+    "“…,” said the prime minister"), if the article named someone with that role before."""
+    for pattern in _ROLE_PATTERNS:
+        for match in pattern.finditer(sentence):
+            if who := book.by_role(match.group("role")):
+                return who
+    return None
 
 
 def _tag_where_quote_closes(text: str, spans: Sequence[tuple[int, int]]) -> str | None:

@@ -92,6 +92,26 @@ def test_pronouns_days_and_job_titles_are_not_speakers() -> None:
     ]
 
 
+def test_a_role_is_the_person_last_named_with_it_and_said_may_come_first() -> None:
+    text = (
+        "Chancellor Gordon Brown opened the debate. "
+        "The chancellor said growth would return. "
+        "“We will not waver,” said the chancellor. "
+        "Deputy Mayor Nicky Gavron spoke next. "
+        "The mayor accused a reporter of doorstepping him. "
+        "“It was a mistake,” the deputy mayor said. "
+        "Said Wales assistant coach Scott Johnson: “They've worked hard.”"
+    )
+    # A deputy mayor is not "the mayor": that sentence names no one this article introduced.
+    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    assert found == [
+        ("The chance", "Gordon Brown"),
+        ("“We will n", "Gordon Brown"),
+        ("“It was a ", "Nicky Gavron"),
+        ("Said Wales", "Scott Johnson"),
+    ]
+
+
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
 
 
