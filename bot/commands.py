@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 SOURCES_PREFIX = "src:"
 SPEAKERS_SHOWN = 15
 QUOTES_SHOWN = 10
+# Statements read per request, so a reply can say how many there are beyond those shown.
+_QUOTES_COUNTED = 1000
 _PAGE_RE = re.compile(r"[0-9]{1,6}")
 
 
@@ -129,7 +131,7 @@ class CommandHandlers:
             await reply_html(message, format_speakers(speakers))
             return
         speaker, topic, found = await asyncio.to_thread(self._find_quotes, request)
-        for part in format_quotes(speaker, topic, found):
+        for part in format_quotes(speaker, topic, found[:QUOTES_SHOWN], total=len(found)):
             await reply_html(message, part)
 
     def _find_quotes(self, request: str) -> tuple[str, str | None, list[Quote]]:
@@ -137,7 +139,7 @@ class CommandHandlers:
         to report: someone quoted but not on that topic, else the whole text as a name."""
         options = readings(request)
         for speaker, topic in options:
-            found = self.newsbot.quotes(speaker, topic, limit=QUOTES_SHOWN)
+            found = self.newsbot.quotes(speaker, topic, limit=_QUOTES_COUNTED)
             if found:
                 return speaker, topic, found
         for speaker, topic in options:

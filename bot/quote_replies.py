@@ -42,10 +42,16 @@ def readings(request: str) -> list[tuple[str, str | None]]:
 
 
 def format_quotes(
-    speaker: str, topic: str | None, quotes: Sequence[Quote], *, limit: int = MESSAGE_LIMIT
+    speaker: str,
+    topic: str | None,
+    quotes: Sequence[Quote],
+    *,
+    total: int | None = None,
+    limit: int = MESSAGE_LIMIT,
 ) -> list[str]:
     """What `speaker` said, newest first, each statement with its article; or that nothing
-    was found. Several people matching the name ("Kim") are named on each statement."""
+    was found. Several people matching the name ("Kim") are named on each statement.
+    `total` counts the statements found when only the newest are shown."""
     about = f" about {esc(topic)}" if topic else ""
     if not quotes:
         return [f"I found no statements by <b>{esc(speaker)}</b>{about} in the indexed articles."]
@@ -53,6 +59,8 @@ def format_quotes(
     one_speaker = len(names) == 1
     who = names.most_common(1)[0][0] if one_speaker else speaker
     count = f"{len(quotes)} statement{'s' if len(quotes) != 1 else ''}, newest first"
+    if total is not None and total > len(quotes):
+        count = f"the newest {len(quotes)} of {total:,} statements"
     lines = [f"<b>What {esc(who)} said</b>{about} ({count})"]
     for number, quote in enumerate(quotes, start=1):
         said = esc(quote.sentence.strip())
@@ -61,6 +69,8 @@ def format_quotes(
         details = [esc(part) for part in (quote.source, quote.published) if part]
         source = headline(quote.title, quote.url) + (f", {', '.join(details)}" if details else "")
         lines.append(f"{number}. {said}\n— {source}")
+    if total is not None and total > len(quotes) and not topic:
+        lines.append(f"Add a topic to narrow it: <code>/quotes {esc(speaker)} about …</code>")
     return split_html("\n\n".join(lines), limit)
 
 

@@ -160,6 +160,13 @@ async def test_quotes_says_who_said_what(start_bot: StartBot, seeded_bot: Newsbo
         assert "very big mistake" in said and "Arab News" in said
         assert "Sue Mi Terry" not in said  # her words about Putin are hers
 
+        # More than fit in a reply: the reply says how many there are and how to narrow.
+        everything = (await bot.send("/quotes Putin")).params["text"]
+        total = len(seeded_bot.quotes("Putin", limit=1000))
+        assert total > 10
+        assert f"(the newest 10 of {total} statements)" in everything
+        assert everything.count("\n— ") == 10 and "Add a topic to narrow it" in everything
+
         # No "about": the whole text names no one, so the name is read shorter.
         narrowed = (await bot.send("/quotes Putin Seoul")).params["text"]
         assert "said</b> about Seoul (" in narrowed and "Seoul" in narrowed.split("\n", 1)[1]

@@ -318,6 +318,17 @@ def test_quotes_reply_for_many_statements_is_split_under_the_limit() -> None:
     assert sum(part.count("Putin said very") for part in parts) == 40
 
 
+def test_quotes_reply_says_how_many_more_there_are() -> None:
+    shown = [_quote("Vladimir Putin", f"Putin said {i}.") for i in range(10)]
+    [text] = format_quotes("Putin", None, shown, total=23)
+    assert text.startswith("<b>What Vladimir Putin said</b> (the newest 10 of 23 statements)")
+    assert text.endswith("<code>/quotes Putin about …</code>")
+    [narrowed] = format_quotes("Putin", "Korea", shown, total=23)
+    assert "of 23" in narrowed and "Add a topic" not in narrowed
+    [whole] = format_quotes("Putin", None, shown, total=10)
+    assert "(10 statements, newest first)" in whole and "Add a topic" not in whole
+
+
 def test_speakers_list_escapes_names_and_says_how_to_ask() -> None:
     text = format_speakers([("Vladimir Putin", 1200), ("A <b> C", 3)])
     assert "1. Vladimir Putin (1,200)\n2. A &lt;b&gt; C (3)" in text
