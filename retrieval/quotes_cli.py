@@ -35,7 +35,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     bot = Newsbot.open(settings)
     if args.speaker is None:
         return _list_speakers(bot.speakers(args.n), as_json=args.json)
-    found = bot.quotes(args.speaker, args.topic, limit=args.n)
+    # One more than shown: enough to say that there are more.
+    found = bot.quotes(args.speaker, args.topic, limit=args.n + 1)
+    more, found = len(found) > args.n, found[: args.n]
     if args.json:
         print(json.dumps([q.__dict__ for q in found], ensure_ascii=False))
         return 0
@@ -48,6 +50,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{q.speaker}{' (quoted)' if q.direct else ''}:")
         print(textwrap.fill(q.sentence, 100, initial_indent="  ", subsequent_indent="  "))
         print(f"  — {q.title}" + (f" ({meta})" if meta else ""))
+    if more:
+        print(f"(the newest {args.n}; -n {args.n * 5} shows more, a topic narrows them)")
     return 0
 
 

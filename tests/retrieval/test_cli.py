@@ -98,6 +98,10 @@ def test_quotes_lists_who_is_quoted_and_what_they_said(cli_data: Path) -> None:
     assert said.returncode == 0, said.stderr
     assert "very big mistake" in " ".join(said.stdout.split())
     assert "Vladimir Putin" in said.stdout and "Arab News" in said.stdout
+    first = _newsbot(cli_data, "quotes", "-n", "2", "Putin")
+    assert first.stdout.count("Vladimir Putin") == 2
+    assert first.stdout.rstrip().endswith("(the newest 2; -n 10 shows more, a topic narrows them)")
+    assert "shows more" not in said.stdout
     nobody = _newsbot(cli_data, "quotes", "Nobody Atall")
     assert nobody.returncode == 0 and "No statements by Nobody Atall" in nobody.stdout
 
