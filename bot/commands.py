@@ -25,9 +25,7 @@ from bot.quote_replies import (
     USAGE,
     format_quotes,
     format_speakers,
-    readings,
 )
-from retrieval.quotes import Quote
 from retrieval.service import Newsbot
 
 logger = logging.getLogger(__name__)
@@ -130,20 +128,9 @@ class CommandHandlers:
             speakers = await asyncio.to_thread(self.newsbot.speakers, SPEAKERS_SHOWN)
             await reply_html(message, format_speakers(speakers))
             return
-        speaker, topic, found = await asyncio.to_thread(self._find_quotes, request)
-        for part in format_quotes(speaker, topic, found[:QUOTES_SHOWN], total=len(found)):
+        search = await asyncio.to_thread(self.newsbot.find_quotes, request, limit=_QUOTES_COUNTED)
+        found = search.quotes
+        for part in format_quotes(
+            search.speaker, search.topic, found[:QUOTES_SHOWN], total=len(found)
+        ):
             await reply_html(message, part)
-
-    def _find_quotes(self, request: str) -> tuple[str, str | None, list[Quote]]:
-        """The first reading of the request that finds statements. If none does, the reading
-        to report: someone quoted but not on that topic, else the whole text as a name."""
-        options = readings(request)
-        for speaker, topic in options:
-            found = self.newsbot.quotes(speaker, topic, limit=_QUOTES_COUNTED)
-            if found:
-                return speaker, topic, found
-        for speaker, topic in options:
-            if topic and self.newsbot.quotes(speaker, limit=1):
-                return speaker, topic, []
-        speaker, topic = options[0] if len(options) == 1 else (" ".join(request.split()), None)
-        return speaker, topic, []

@@ -1,8 +1,7 @@
-"""/quotes: how its words name a speaker and a topic, and the HTML replies it sends."""
+"""The HTML replies of /quotes: what someone said, or who is quoted most."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -14,31 +13,6 @@ USAGE = (
     "Send /quotes and a name, e.g. <code>/quotes Putin</code> or "
     "<code>/quotes Putin about South Korea</code>; /quotes alone lists who is quoted most."
 )
-
-# "Putin about South Korea", "Putin on Korea", "Sue Mi Terry: sanctions".
-_TOPIC_AFTER = re.compile(r"\s+(?:about|on|regarding)\s+|\s*:\s*", re.IGNORECASE)
-
-
-def readings(request: str) -> list[tuple[str, str | None]]:
-    """Ways to read a /quotes request as (speaker, topic), the likeliest first.
-
-    "Putin about Korea" and "Putin: Korea" say where the name ends; so does the first
-    lowercase word after a capitalised name ("Kim Jong Un nuclear"). Otherwise "putin korea"
-    is tried as one name, then as a shorter name followed by a topic, so a user need not
-    learn a syntax to narrow a name down.
-    """
-    request = " ".join(request.split())
-    parts = _TOPIC_AFTER.split(request, maxsplit=1)
-    if len(parts) == 2 and parts[0] and parts[1]:
-        return [(parts[0], parts[1])]
-    words = request.split()
-    named = next((n for n, word in enumerate(words) if not word[:1].isupper()), len(words))
-    options: list[tuple[str, str | None]] = []
-    if 0 < named < len(words):
-        options.append((" ".join(words[:named]), " ".join(words[named:])))
-    options.append((request, None))
-    options += [(" ".join(words[:n]), " ".join(words[n:])) for n in range(len(words) - 1, 0, -1)]
-    return list(dict.fromkeys(options))
 
 
 def format_quotes(

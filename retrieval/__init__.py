@@ -8,7 +8,9 @@ Five lines from nothing to a cited answer::
     answer = bot.ask("What did Putin say about South Korea?")
     print(answer.text, [c.title for c in answer.citations])
 
-For LangChain, `NewsRetriever(searcher=bot.searcher)` is a `BaseRetriever`.
+Who said what: `bot.quotes("Putin", "South Korea")`, or `bot.find_quotes("putin korea")`
+for a request typed as one line. For LangChain, `NewsRetriever(searcher=bot.searcher)` is a
+`BaseRetriever`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from retrieval.models import (
     Passage,
 )
 from retrieval.questions import MAX_QUESTION_CHARS, validate
+from retrieval.quote_requests import QuoteSearch
+from retrieval.quotes import Quote
 from retrieval.retriever import NewsRetriever
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.service import Newsbot
@@ -59,6 +63,8 @@ __all__ = [
     "Newsbot",
     "NewsbotError",
     "Passage",
+    "Quote",
+    "QuoteSearch",
     "SearchConfig",
     "Settings",
     "StoreError",

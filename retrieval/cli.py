@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from retrieval.errors import InputError, NewsbotError
-from retrieval.formatting import format_answer_text, format_sources_table
+from retrieval.formatting import (
+    format_answer_text,
+    format_quotes_text,
+    format_sources_table,
+    format_speakers_text,
+)
 from retrieval.ingest import discover_files
 from retrieval.questions import validate
 from retrieval.service import Newsbot
@@ -91,7 +96,8 @@ def chat_loop(bot: Newsbot, stdin: TextIO, stdout: TextIO) -> int:
     """A terminal conversation; follow-up questions see the previous one."""
     stats = bot.stats()
     print(
-        f"newsbot: {stats.articles} articles indexed. Ask a question, or 'quit' to leave.",
+        f"newsbot: {stats.articles} articles indexed. Ask a question, '/quotes NAME [about "
+        "TOPIC]' for what someone said, or 'quit' to leave.",
         file=stdout,
     )
     previous: str | None = None
@@ -106,6 +112,9 @@ def chat_loop(bot: Newsbot, stdin: TextIO, stdout: TextIO) -> int:
             return 0
         if not question:
             continue
+        if question.split()[0].lower() == "/quotes":
+            print(_quotes_reply(bot, question[len("/quotes") :].strip()) + "\n", file=stdout)
+            continue
         try:
             answer = bot.ask(question, previous=previous)
         except InputError as err:
@@ -113,6 +122,19 @@ def chat_loop(bot: Newsbot, stdin: TextIO, stdout: TextIO) -> int:
             continue
         print(format_answer_text(answer) + "\n", file=stdout, flush=True)
         previous = question
+
+
+def _quotes_reply(bot: Newsbot, request: str, shown: int = 10) -> str:
+    if not any(ch.isalnum() for ch in request):
+        return format_speakers_text(bot.speakers(shown))
+    search = bot.find_quotes(request, limit=shown + 1)
+    if not search.quotes:
+        about = f" about {search.topic}" if search.topic else ""
+        return f"No statements by {search.speaker}{about} in the indexed articles."
+    text = format_quotes_text(search.quotes[:shown])
+    if len(search.quotes) > shown:
+        text += f"\n(the newest {shown}; `newsbot quotes` with -n shows more)"
+    return text
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,11 +1,15 @@
-"""Plain-text rendering of answers and source lists for terminals."""
+"""Plain-text rendering of answers, source lists and quotes for terminals."""
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from retrieval.models import Answer, ArticleInfo, Citation
+
+if TYPE_CHECKING:
+    from retrieval.quotes import Quote
 
 
 def citation_line(citation: Citation) -> str:
@@ -39,3 +43,25 @@ def format_sources_table(infos: Sequence[ArticleInfo]) -> str:
     ]
     header = f"{'date':<10}  {'outlet':<18}  {'chk':>3}  headline"
     return "\n".join([header, *rows, f"{len(infos)} articles"])
+
+
+def format_quotes_text(quotes: Sequence[Quote], width: int = 100) -> str:
+    """Each statement under its speaker, with the article it is from."""
+    lines = []
+    for quote in quotes:
+        meta = ", ".join(x for x in (quote.source, quote.published) if x)
+        lines.append(f"{quote.speaker}{' (quoted)' if quote.direct else ''}:")
+        lines.append(
+            textwrap.fill(quote.sentence, width, initial_indent="  ", subsequent_indent="  ")
+        )
+        lines.append(f"  — {quote.title}" + (f" ({meta})" if meta else ""))
+    return "\n".join(lines)
+
+
+def format_speakers_text(speakers: Sequence[tuple[str, int]]) -> str:
+    """Who is quoted, most first, with their statement counts."""
+    if not speakers:
+        return "No attributed statements in the indexed articles yet."
+    lines = ["Most quoted:"]
+    lines += [f"  {count:5d}  {speaker}" for speaker, count in speakers]
+    return "\n".join(lines)

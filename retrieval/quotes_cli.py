@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import textwrap
 from typing import Any
 
 from retrieval.errors import InputError
+from retrieval.formatting import format_quotes_text, format_speakers_text
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
 
@@ -45,11 +45,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         about = f" about {args.topic}" if args.topic else ""
         print(f"No statements by {args.speaker}{about} in the indexed articles.")
         return 0
-    for q in found:
-        meta = ", ".join(x for x in (q.source, q.published) if x)
-        print(f"{q.speaker}{' (quoted)' if q.direct else ''}:")
-        print(textwrap.fill(q.sentence, 100, initial_indent="  ", subsequent_indent="  "))
-        print(f"  — {q.title}" + (f" ({meta})" if meta else ""))
+    print(format_quotes_text(found))
     if more:
         print(f"(the newest {args.n}; -n {args.n * 5} shows more, a topic narrows them)")
     return 0
@@ -58,10 +54,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _list_speakers(speakers: list[tuple[str, int]], *, as_json: bool) -> int:
     if as_json:
         print(json.dumps([{"speaker": s, "statements": n} for s, n in speakers]))
-    elif not speakers:
-        print("No attributed statements in the indexed articles yet.")
     else:
-        print("Most quoted (newsbot quotes NAME [TOPIC] lists what one of them said):")
-        for speaker, count in speakers:
-            print(f"  {count:5d}  {speaker}")
+        print(format_speakers_text(speakers))
+        if speakers:
+            print("(newsbot quotes NAME [TOPIC] lists what one of them said)")
     return 0

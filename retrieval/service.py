@@ -23,6 +23,7 @@ from retrieval.locking import WriterLock
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Article, ArticleInfo, IndexStats, IngestReport, Passage
 from retrieval.questions import contextualize, parse, validate
+from retrieval.quote_requests import QuoteSearch, search_quotes
 from retrieval.quotes import Quote, QuoteBook
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.settings import Settings
@@ -215,6 +216,13 @@ class Newsbot:
     def quotes(self, speaker: str, topic: str | None = None, *, limit: int = 20) -> list[Quote]:
         """What `speaker` said in the indexed articles, about `topic` if given."""
         return self.quote_book.find(speaker, topic, limit=limit)
+
+    def find_quotes(self, request: str, *, limit: int = 20) -> QuoteSearch:
+        """What a free-text request asks for ("putin korea", "Putin about South Korea"):
+        the speaker and topic it was read as, and up to `limit` of their statements."""
+        return search_quotes(
+            request, lambda who, topic, n: self.quote_book.find(who, topic, limit=n), limit=limit
+        )
 
     def speakers(self, limit: int | None = None) -> list[tuple[str, int]]:
         """The people quoted in the indexed articles, with their statement counts, most first."""

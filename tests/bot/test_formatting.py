@@ -19,7 +19,7 @@ from bot.formatting import (
     split_html,
     utf16_len,
 )
-from bot.quote_replies import format_quotes, format_speakers, readings
+from bot.quote_replies import format_quotes, format_speakers
 from retrieval.models import Answer, ArticleInfo, Citation, IndexStats
 from retrieval.quotes import Quote
 
@@ -274,19 +274,6 @@ def test_split_html_keeps_every_part_valid(
     parts = split_html(markup, limit)
     texts = [check_part(part, limit) for part in parts]
     assert squash("".join(texts)) == squash(visible_text(markup))
-
-
-def test_quotes_requests_are_read_as_a_name_and_a_topic() -> None:
-    assert readings("Putin about South Korea") == [("Putin", "South Korea")]
-    assert readings("Sue Mi Terry: sanctions") == [("Sue Mi Terry", "sanctions")]
-    # The capitalised name ends at the first lowercase word.
-    assert readings("Kim Jong Un nuclear tests")[0] == ("Kim Jong Un", "nuclear tests")
-    # All one case: the whole text as a name first, then ever shorter names.
-    assert readings("putin seoul weapons") == [
-        ("putin seoul weapons", None),
-        ("putin seoul", "weapons"),
-        ("putin", "seoul weapons"),
-    ]
 
 
 def _quote(speaker: str, sentence: str, url: str | None = None) -> Quote:

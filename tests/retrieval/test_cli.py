@@ -87,10 +87,26 @@ def test_chat_answers_follow_up(cli_data: Path) -> None:
     assert result.stdout.count("Sources:") == 2
 
 
+def test_chat_lists_quotes_between_questions(cli_data: Path) -> None:
+    result = _newsbot(
+        cli_data,
+        "chat",
+        stdin="/quotes\n/quotes putin south korea\nWhat did Putin say about South Korea?\n"
+        "/quotes Nobody Atall\nand what did Kim say?\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Most quoted:" in out and "Vladimir Putin" in out
+    assert "very big mistake" in " ".join(out.split())
+    assert "No statements by Nobody Atall in the indexed articles." in out
+    # A /quotes line is not a question: the follow-up still refers to the Putin question.
+    assert out.count("Sources:") == 2
+
+
 def test_quotes_lists_who_is_quoted_and_what_they_said(cli_data: Path) -> None:
     listing = _newsbot(cli_data, "quotes", "-n", "3")
     assert listing.returncode == 0, listing.stderr
-    rows = [line.split(maxsplit=1) for line in listing.stdout.splitlines()[1:]]
+    rows = [line.split(maxsplit=1) for line in listing.stdout.splitlines()[1:-1]]
     assert len(rows) == 3 and rows[0][1] == "Vladimir Putin"  # most quoted in the seeds
     assert int(rows[0][0]) >= int(rows[1][0]) >= int(rows[2][0])
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.quote_requests import readings
 from retrieval.service import Newsbot
 from retrieval.speech import statements
 from retrieval.timeframe import timeframe
@@ -151,6 +152,31 @@ def test_quote_book_finds_a_speaker_on_a_topic(seeded_bot: Newsbot) -> None:
     assert any("very big mistake" in q.sentence for q in quotes)
     assert all("South Korea" in q.sentence or "Seoul" in q.sentence for q in quotes)
     assert seeded_bot.quotes("Nobody Atall") == []
+
+
+def test_quotes_requests_are_read_as_a_name_and_a_topic() -> None:
+    assert readings("Putin about South Korea") == [("Putin", "South Korea")]
+    assert readings("Sue Mi Terry: sanctions") == [("Sue Mi Terry", "sanctions")]
+    # The capitalised name ends at the first lowercase word.
+    assert readings("Kim Jong Un nuclear tests")[0] == ("Kim Jong Un", "nuclear tests")
+    # All one case: the whole text as a name first, then ever shorter names.
+    assert readings("putin seoul weapons") == [
+        ("putin seoul weapons", None),
+        ("putin seoul", "weapons"),
+        ("putin", "seoul weapons"),
+    ]
+
+
+def test_a_free_text_request_finds_whom_it_names(seeded_bot: Newsbot) -> None:
+    korea = seeded_bot.find_quotes("putin south korea")
+    assert (korea.speaker, korea.topic) == ("putin", "south korea")
+    assert any("very big mistake" in q.sentence for q in korea.quotes)
+    assert all(q.speaker == "Vladimir Putin" for q in korea.quotes)
+    # Someone quoted, just never on that topic: the reply can say which part was the name.
+    cheese = seeded_bot.find_quotes("Putin about cheese")
+    assert (cheese.speaker, cheese.topic, cheese.quotes) == ("Putin", "cheese", ())
+    nobody = seeded_bot.find_quotes("nobody at all")
+    assert (nobody.speaker, nobody.topic, nobody.quotes) == ("nobody at all", None, ())
 
 
 def test_a_quote_book_from_older_code_is_read_again(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
