@@ -8,10 +8,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from retrieval.questions import parse
 from retrieval.quotes import Quote
 
 logger = logging.getLogger(__name__)
 
+# Words in the longest name tried: each reading is a lookup, and no name runs longer.
+_LONGEST_NAME = 5
 # "Putin about South Korea", "Putin on Korea", "Sue Mi Terry: sanctions".
 _TOPIC_AFTER = re.compile(r"\s+(?:about|on|regarding)\s+|\s*:\s*", re.IGNORECASE)
 
@@ -31,12 +34,16 @@ class QuoteSearch:
 def readings(request: str) -> list[tuple[str, str | None]]:
     """Ways to read a request as (speaker, topic), the likeliest first.
 
-    "Putin about Korea" and "Putin: Korea" say where the name ends; so does the first
-    lowercase word after a capitalised name ("Kim Jong Un nuclear"). Otherwise "putin korea"
-    is tried as one name, then as a shorter name followed by a topic, so a user need not
-    learn a syntax to narrow a name down.
+    "What did Putin say about Korea?" is read as the question it is. "Putin about Korea" and
+    "Putin: Korea" say where the name ends; so does the first lowercase word after a
+    capitalised name ("Kim Jong Un nuclear"). Otherwise "putin korea" is tried as one name,
+    then as a shorter name followed by a topic, so a user need not learn a syntax to narrow
+    a name down. No reading has a name of more than five words.
     """
     request = " ".join(request.split())
+    asked = parse(request)
+    if asked.kind == "say" and asked.speaker:  # "What did Putin say about Korea?"
+        return [(asked.speaker, asked.topic)]
     parts = _TOPIC_AFTER.split(request, maxsplit=1)
     if len(parts) == 2 and parts[0] and parts[1]:
         return [(parts[0], parts[1])]
@@ -45,8 +52,10 @@ def readings(request: str) -> list[tuple[str, str | None]]:
     options: list[tuple[str, str | None]] = []
     if 0 < named < len(words):
         options.append((" ".join(words[:named]), " ".join(words[named:])))
-    options.append((request, None))
-    options += [(" ".join(words[:n]), " ".join(words[n:])) for n in range(len(words) - 1, 0, -1)]
+    if len(words) <= _LONGEST_NAME:
+        options.append((request, None))
+    longest = min(len(words) - 1, _LONGEST_NAME)
+    options += [(" ".join(words[:n]), " ".join(words[n:])) for n in range(longest, 0, -1)]
     return list(dict.fromkeys(options))
 
 

@@ -160,6 +160,9 @@ async def test_quotes_says_who_said_what(start_bot: StartBot, seeded_bot: Newsbo
         assert "very big mistake" in said and "Arab News" in said
         assert "Sue Mi Terry" not in said  # her words about Putin are hers
 
+        asked = (await bot.send("/quotes What did Putin say about South Korea?")).params["text"]
+        assert asked.startswith("<b>What Vladimir Putin said</b> about South Korea (")
+
         # More than fit in a reply: the reply says how many there are and how to narrow.
         everything = (await bot.send("/quotes Putin")).params["text"]
         total = len(seeded_bot.quotes("Putin", limit=1000))

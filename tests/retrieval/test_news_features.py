@@ -160,6 +160,10 @@ def test_quotes_requests_are_read_as_a_name_and_a_topic() -> None:
     # The capitalised name ends at the first lowercase word.
     assert readings("Kim Jong Un nuclear tests")[0] == ("Kim Jong Un", "nuclear tests")
     # All one case: the whole text as a name first, then ever shorter names.
+    assert readings("What did Putin say about South Korea?") == [("Putin", "South Korea")]
+    # Each reading is a lookup: a long request is not tried as a 12-word name.
+    long = readings("putin " + "word " * 11)
+    assert max(len(name.split()) for name, _ in long) == 5 and len(long) == 5
     assert readings("putin seoul weapons") == [
         ("putin seoul weapons", None),
         ("putin seoul", "weapons"),
