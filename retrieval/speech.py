@@ -33,6 +33,9 @@ _SPEAKER = rf"(?P<who>{_NAME}|{_PRONOUN})"
 _FULL_NAME = r"(?P<who>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){1,3})"
 _NAME_ENDS = r"(?=\s*[,.;:!?]|\s+(?:who|of|from|at|in|on|and|after|when|to)\b|\s*$)"
 _OPEN_QUOTES = '“"‘'
+_QUOTE_OPENERS = tuple(_OPEN_QUOTES)
+# A short opening clause before the subject: "On Friday, ", "Earlier, ".
+_LEAD_IN = r"^(?:[\w’',\s]{0,40},\s+)?"
 # "Putin strongly warned"; "Her family asked" and "Smith's ally said" are not adverbs.
 _ADVERB = r"(?!(?:family|ally|rally|supply|assembly|anomaly|monopoly)\b)[a-z]+ly\s+"
 
@@ -53,7 +56,7 @@ _PATTERNS = tuple(
         # Stephen Sestanovich, senior fellow at the Council on Foreign Relations, noted
         rf"^{_SPEAKER},[^.“”\"]{{1,140}}?\s+(?:{_VERBS})\b",
         # Putin said / Putin also said / Putin strongly warned / He bluntly declared
-        rf"^(?:[\w’',\s]{{0,40}},\s+)?{_SPEAKER}(?:,[^,]{{1,80}},)?(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:ha[sd]\s+)?(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b",
+        rf"{_LEAD_IN}{_SPEAKER}(?:,[^,]{{1,80}},)?(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:ha[sd]\s+)?(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b",
         rf"\baccording to\s+(?:\w+\s+){{0,4}}?{_SPEAKER}",
         # ... shadow chief secretary to the Treasury, George Osborne, said:
         rf",\s+{_FULL_NAME},\s+(?:{_ADVERB})?(?:{_VERBS})\b",
@@ -250,7 +253,7 @@ _SUBORDINATE = frozenset(["Deputy", "Vice", "Shadow", "Assistant", "Former", "Ac
 _ROLE = r"(?P<role>(?:[a-z]+\s+){0,2}[a-z]+)"
 # "The chancellor said", "“…,” said the prime minister", "“…,” the home secretary told MPs".
 _ROLE_PATTERNS = (
-    re.compile(rf"^(?:[\w’',\s]{{0,40}},\s+)?[Tt]he\s+{_ROLE}\s+(?:{_ADVERB})?(?:{_VERBS})\b"),
+    re.compile(rf"{_LEAD_IN}[Tt]he\s+{_ROLE}\s+(?:{_ADVERB})?(?:{_VERBS})\b"),
     re.compile(rf"[”\"’],?\s+(?:{_VERBS})\s+the\s+{_ROLE}\s*[,.]"),
     re.compile(rf"[”\"’],?\s+the\s+{_ROLE}\s+(?:{_VERBS})\b"),
 )
@@ -351,13 +354,13 @@ def statements(text: str) -> tuple[Statement, ...]:
             speaker = last_speaker
         elif speaker:
             speaker = book.learn(speaker)
-        elif speaker := _role_speaker(sentence, book):
-            pass
+        elif by_role := _role_speaker(sentence, book):
+            speaker = by_role
         elif _UNNAMED_SPEAKER.search(sentence):
             last_speaker = None  # “…,” said the club's boss: someone else speaks now
         elif tagged := _tag_where_quote_closes(text, spans[i : i + 1 + _LOOK_AHEAD]):
             speaker = book.learn(tagged)
-        elif direct and sentence.lstrip().startswith(tuple(_OPEN_QUOTES)) and last_speaker:
+        elif direct and sentence.lstrip().startswith(_QUOTE_OPENERS) and last_speaker:
             # A quote standing alone right after an attributed one continues it.
             speaker = last_speaker
         if speaker:
@@ -381,11 +384,11 @@ def _tag_where_quote_closes(text: str, spans: Sequence[tuple[int, int]]) -> str 
     (“Adults can choose. Children can't,” said Tessa Jowell.), the speaker named where the
     quote closes, in one of the sentences after it, if it is named."""
     first = text[spans[0][0] : spans[0][1]].lstrip()
-    if not first.startswith(tuple(_OPEN_QUOTES)) or _closes_quote(first):
+    if not first.startswith(_QUOTE_OPENERS) or _closes_quote(first):
         return None
     for start, end in spans[1:]:
         sentence = text[start:end]
-        if sentence.lstrip().startswith(tuple(_OPEN_QUOTES)):
+        if sentence.lstrip().startswith(_QUOTE_OPENERS):
             return None  # another quote opens: the first was left open, or runs on by paragraph
         if not _closes_quote(sentence):
             continue
