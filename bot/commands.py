@@ -7,8 +7,7 @@ import logging
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.formatting import (
@@ -19,13 +18,14 @@ from bot.formatting import (
     split_html,
     utf16_len,
 )
-from bot.messages import NO_PREVIEW, Context, answer_query, reply_html
+from bot.messages import Context, answer_query, edit_html, reply_html
 from bot.quote_replies import (
     MAX_REQUEST_CHARS,
     USAGE,
     format_quotes,
     format_speakers,
 )
+from retrieval.quote_requests import names_someone
 from retrieval.service import Newsbot
 
 logger = logging.getLogger(__name__)
@@ -80,20 +80,12 @@ class CommandHandlers:
 
     async def sources_page(self, update: Update, context: Context) -> None:
         query = update.callback_query
-        if query is None or query.data is None:
+        if query is None or query.data is None or query.message is None:
             return
         await answer_query(query)
         text, markup = await self._sources_page(int(query.data.removeprefix(SOURCES_PREFIX)))
-        try:
-            await query.edit_message_text(
-                text,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=NO_PREVIEW,
-                reply_markup=markup,
-            )
-        except BadRequest as err:
-            if "not modified" not in str(err).lower():
-                raise
+        message = query.message
+        await edit_html(context, message.chat.id, message.message_id, text, reply_markup=markup)
 
     async def _sources_page(self, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
         infos = await asyncio.to_thread(self.newsbot.sources)
@@ -124,7 +116,7 @@ class CommandHandlers:
                 f"{MAX_REQUEST_CHARS}). {USAGE}",
             )
             return
-        if not any(ch.isalnum() for ch in request):
+        if not names_someone(request):
             speakers = await asyncio.to_thread(self.newsbot.speakers, SPEAKERS_SHOWN)
             await reply_html(message, format_speakers(speakers))
             return

@@ -54,7 +54,15 @@ async def answer_query(query: CallbackQuery, text: str | None = None) -> None:
         logger.debug("could not answer the button press: %s", err)
 
 
-async def edit_html(context: Context, chat_id: int, message_id: int, text: str) -> None:
+async def edit_html(
+    context: Context,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    *,
+    reply_markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace a message's text (and its buttons: none unless given)."""
     try:
         await context.bot.edit_message_text(
             text,
@@ -62,10 +70,10 @@ async def edit_html(context: Context, chat_id: int, message_id: int, text: str) 
             message_id=message_id,
             parse_mode=ParseMode.HTML,
             link_preview_options=NO_PREVIEW,
-            reply_markup=None,
+            reply_markup=reply_markup,
         )
     except BadRequest as err:
-        if "not modified" not in str(err).lower():  # a double tap: already showing passages
+        if "not modified" not in str(err).lower():  # a double tap: it shows that already
             raise
 
 

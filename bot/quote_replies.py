@@ -32,8 +32,9 @@ def format_quotes(
     names = Counter(q.speaker for q in quotes)
     one_speaker = len(names) == 1
     who = names.most_common(1)[0][0] if one_speaker else speaker
+    more = total is not None and total > len(quotes)
     count = f"{len(quotes)} statement{'s' if len(quotes) != 1 else ''}, newest first"
-    if total is not None and total > len(quotes):
+    if more:
         count = f"the newest {len(quotes)} of {total:,} statements"
     lines = [f"<b>What {esc(who)} said</b>{about} ({count})"]
     for number, quote in enumerate(quotes, start=1):
@@ -43,7 +44,7 @@ def format_quotes(
         details = [esc(part) for part in (quote.source, quote.published) if part]
         source = headline(quote.title, quote.url) + (f", {', '.join(details)}" if details else "")
         lines.append(f"{number}. {said}\n— {source}")
-    if total is not None and total > len(quotes) and not topic:
+    if more and not topic:
         lines.append(f"Add a topic to narrow it: <code>/quotes {esc(speaker)} about …</code>")
     return split_html("\n\n".join(lines), limit)
 

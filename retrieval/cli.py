@@ -15,12 +15,13 @@ from typing import Any, TextIO
 from retrieval.errors import InputError, NewsbotError
 from retrieval.formatting import (
     format_answer_text,
-    format_quotes_text,
     format_sources_table,
     format_speakers_text,
+    format_statements_text,
 )
 from retrieval.ingest import discover_files
 from retrieval.questions import validate
+from retrieval.quote_requests import names_someone
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
 
@@ -125,16 +126,17 @@ def chat_loop(bot: Newsbot, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def _quotes_reply(bot: Newsbot, request: str, shown: int = 10) -> str:
-    if not any(ch.isalnum() for ch in request):
+    if not names_someone(request):
         return format_speakers_text(bot.speakers(shown))
+    # One more than shown: enough to say that there are more.
     search = bot.find_quotes(request, limit=shown + 1)
-    if not search.quotes:
-        about = f" about {search.topic}" if search.topic else ""
-        return f"No statements by {search.speaker}{about} in the indexed articles."
-    text = format_quotes_text(search.quotes[:shown])
-    if len(search.quotes) > shown:
-        text += f"\n(the newest {shown}; `newsbot quotes` with -n shows more)"
-    return text
+    return format_statements_text(
+        search.speaker,
+        search.topic,
+        search.quotes,
+        shown=shown,
+        more="`newsbot quotes` with -n shows more",
+    )
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:

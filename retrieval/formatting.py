@@ -45,6 +45,20 @@ def format_sources_table(infos: Sequence[ArticleInfo]) -> str:
     return "\n".join([header, *rows, f"{len(infos)} articles"])
 
 
+def format_statements_text(
+    speaker: str, topic: str | None, quotes: Sequence[Quote], *, shown: int, more: str
+) -> str:
+    """What `speaker` said (`quotes`, newest first), the first `shown` of them, with `more`
+    telling how to see the rest when there are more; or that nothing was found."""
+    if not quotes:
+        about = f" about {topic}" if topic else ""
+        return f"No statements by {speaker}{about} in the indexed articles."
+    text = format_quotes_text(quotes[:shown])
+    if len(quotes) > shown:
+        text += f"\n(the newest {shown}; {more})"
+    return text
+
+
 def format_quotes_text(quotes: Sequence[Quote], width: int = 100) -> str:
     """Each statement under its speaker, with the article it is from."""
     lines = []

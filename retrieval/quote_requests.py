@@ -31,6 +31,11 @@ class QuoteSearch:
     quotes: tuple[Quote, ...]
 
 
+def names_someone(request: str) -> bool:
+    """Whether a request could name anyone; one that cannot ("", "?") asks who is quoted."""
+    return any(ch.isalnum() for ch in request)
+
+
 def readings(request: str) -> list[tuple[str, str | None]]:
     """Ways to read a request as (speaker, topic), the likeliest first.
 

@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from retrieval.errors import InputError
-from retrieval.formatting import format_quotes_text, format_speakers_text
+from retrieval.formatting import format_speakers_text, format_statements_text
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
 
@@ -37,17 +37,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _list_speakers(bot.speakers(args.n), as_json=args.json)
     # One more than shown: enough to say that there are more.
     found = bot.quotes(args.speaker, args.topic, limit=args.n + 1)
-    more, found = len(found) > args.n, found[: args.n]
     if args.json:
-        print(json.dumps([q.__dict__ for q in found], ensure_ascii=False))
+        print(json.dumps([q.__dict__ for q in found[: args.n]], ensure_ascii=False))
         return 0
-    if not found:
-        about = f" about {args.topic}" if args.topic else ""
-        print(f"No statements by {args.speaker}{about} in the indexed articles.")
-        return 0
-    print(format_quotes_text(found))
-    if more:
-        print(f"(the newest {args.n}; -n {args.n * 5} shows more, a topic narrows them)")
+    more = f"-n {args.n * 5} shows more, a topic narrows them"
+    print(format_statements_text(args.speaker, args.topic, found, shown=args.n, more=more))
     return 0
 
 
