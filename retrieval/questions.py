@@ -14,7 +14,9 @@ MAX_QUESTION_CHARS = 2_000
 _SAY = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+(?:did|does|has|have|do|had)\s+(?P<who>.+?)\s+"
     r"(?:say|said|tell|told|think|thinks|warn|warned|announce|announced|claim|claimed|"
-    r"react|respond|reacted|responded|describe|described|mean)"
+    r"react|respond|reacted|responded|describe|described|mean|promise|promised|pledge|"
+    r"pledged|vow|vowed|admit|admitted|argue|argued|insist|insisted|predict|predicted|"
+    r"deny|denied|urge|urged|suggest|suggested|write|wrote|reveal|revealed)"
     r"(?:\s+(?:about|on|regarding|of|concerning|to)\s+(?P<topic>.+?))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )

@@ -16,7 +16,7 @@ _VERBS = (
     "said|says|say|told|tells|warned|warns|added|adds|noted|notes|declared|declares|insisted|"
     "insists|stated|states|argued|argues|claimed|claims|announced|announces|described|"
     "describes|explained|explains|asked|asks|replied|replies|urged|urges|stressed|stresses|"
-    "reiterated|reiterates|vowed|vows|promised|promises|denounced|denounces|acknowledged|"
+    "reiterated|reiterates|vowed|vows|promised|promises|pledged|pledges|denounced|denounces|acknowledged|"
     "admitted|wrote|writes|thanked|thanks|called|calls|accused|accuses|suggested|suggests|"
     "confirmed|confirms|denied|denies|predicted|predicts|stated|stated|believes|believe|"
     "think|thinks|cautioned|emphasised|emphasized|recalled|commented|responded|mentioned"
@@ -38,6 +38,37 @@ _QUOTE_OPENERS = tuple(_OPEN_QUOTES)
 _LEAD_IN = r"^(?:[\w’',\s]{0,40},\s+)?"
 # "Putin strongly warned"; "Her family asked" and "Smith's ally said" are not adverbs.
 _ADVERB = r"(?!(?:family|ally|rally|supply|assembly|anomaly|monopoly)\b)[a-z]+ly\s+"
+
+# "Blair said" anywhere in a sentence; the last resort, so it is checked for what comes
+# before the name (`_NOT_A_SUBJECT`).
+_ANYWHERE = rf"\b{_SPEAKER}\s+(?:{_ADVERB})?(?:{_VERBS})\b"
+# "a summit in Lisbon pledged", "an analyst at Nomura told": a place or employer after a
+# preposition is not the speaker.
+_NOT_A_SUBJECT = re.compile(r"\b(?:in|at|of|from)\s+$")
+# ... unless a person comes before it: "Nicolas Sarkozy of France said", "Detective
+# Inspector Paul Miller of Thames Valley Police said".
+_PERSON_OF = re.compile(rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>of|at|from)\s+$")
+# "The Bank of England said", "the National Union of Journalists said": the body speaks.
+_BODIES = frozenset(
+    [
+        "Bank",
+        "Council",
+        "Union",
+        "Association",
+        "College",
+        "University",
+        "Institute",
+        "Society",
+        "Federation",
+        "Confederation",
+        "Chamber",
+        "Board",
+        "Church",
+        "League",
+        "Archbishop",
+        "Bishop",
+    ]
+)
 
 # Ordered: the first pattern that matches a sentence names its speaker.
 _PATTERNS = tuple(
@@ -61,8 +92,8 @@ _PATTERNS = tuple(
         # ... shadow chief secretary to the Treasury, George Osborne, said:
         rf",\s+{_FULL_NAME},\s+(?:{_ADVERB})?(?:{_VERBS})\b",
         # “...,” David Kim, an analyst at Sejong Securities, told Reuters.
-        rf"[”\"’],?\s+{_SPEAKER},[^,“”\"]{{1,80}},\s+(?:{_VERBS})\b",
-        rf"\b{_SPEAKER}\s+(?:{_ADVERB})?(?:{_VERBS})\b",
+        rf"[”\"’],?\s+{_SPEAKER},[^,“”\"]{{1,80}}?,?\s+(?:{_VERBS})\b",
+        _ANYWHERE,
     )
 )
 
@@ -102,6 +133,7 @@ _NOT_PEOPLE = frozenset(
         "Although",
         "Though",
         "However",
+        "Instead",
         "Meanwhile",
         "Officials",
         "Experts",
@@ -208,6 +240,11 @@ _TITLES = frozenset(
         "Director",
         "Professor",
         "Prof",
+        "Detective",
+        "Inspector",
+        "Superintendent",
+        "Sergeant",
+        "Constable",
         "Foreign",
         "Defense",
         "Defence",
@@ -410,11 +447,36 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
     for pattern in patterns:
         for match in pattern.finditer(sentence):
             who = match.group("who")
+            if (
+                pattern.pattern == _ANYWHERE
+                and _NOT_A_SUBJECT.search(sentence, 0, match.start("who"))
+                and not _TITLES.intersection(who.split())  # "in California Mr Torvalds said"
+            ):
+                owner = _PERSON_OF.search(sentence, 0, match.start("who"))
+                if owner is None:
+                    continue
+                who = _owner_speaker(owner.group("who"), owner.group("link"), who)
+                if not who:
+                    continue
             if who in _PRONOUN_WORDS:
                 return who
             name = clean_name(who)
             if name and name.split()[0] not in _NOT_PEOPLE:
                 return name
+    return None
+
+
+def _owner_speaker(run: str, link: str, place: str) -> str | None:
+    """Who speaks in "RUN of PLACE said": the person ("Nicolas Sarkozy of France", "Lord
+    Roberts of Conwy"), the body ("the Bank of England"), or nobody we can name ("Anais
+    Faraj, an analyst at Nomura" leaves only "Nomura")."""
+    name = clean_name(run)
+    if not name:
+        return None
+    if name.split()[-1] in _BODIES | _INSTITUTIONS:
+        return f"{name} {link} {place}" if link == "of" else None
+    if len(name.split()) >= 2 or _TITLES.intersection(run.split()):
+        return name
     return None
 
 

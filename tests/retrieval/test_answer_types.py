@@ -183,6 +183,10 @@ def test_a_few_words_without_closing_punctuation_are_a_subheading() -> None:
         ("What did Putin say about South Korea this week?", "Putin", "South Korea"),
         ("What did the court say in June 2024 about the ban?", "the court", "the ban"),
         ("What did the minister say about the 2024 budget?", "the minister", "the 2024 budget"),
+        # Other verbs of speech ask for someone's words too.
+        ("What did Michael Howard promise on immigration?", "Michael Howard", "immigration"),
+        ("What has Blair pledged this week?", "Blair", None),
+        ("What did Putin deny about Ukraine?", "Putin", "Ukraine"),
     ],
 )
 def test_when_it_was_said_is_neither_speaker_nor_topic(

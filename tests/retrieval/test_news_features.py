@@ -113,6 +113,28 @@ def test_a_role_is_the_person_last_named_with_it_and_said_may_come_first() -> No
     ]
 
 
+def test_a_place_or_employer_after_a_preposition_is_not_the_speaker() -> None:
+    text = (
+        "In 2000, EU leaders at a summit in Lisbon pledged the economy would grow. "
+        "Nicolas Sarkozy of France said he was worried. "
+        "Detective Inspector Paul Miller of Thames Valley Police said a ladder was used. "
+        "Separately, the Bank of England said that consumer credit rose. "
+        "“There is a whiff of a sweetener,” Anais Faraj, an analyst at Nomura told the BBC. "
+        "Tony Blair has pledged to “never, ever” attack Michael Howard."
+    )
+    # Over the BBC corpus "Lisbon", "Athens" and "Philadelphia" had been speakers, and
+    # "Nomura" had said its analyst's words. The person before "of" speaks, and so does a
+    # body ("Bank of ..."); a description before the verb may lack its closing comma.
+    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    assert found == [
+        ("Nicolas Sa", "Nicolas Sarkozy"),
+        ("Detective ", "Paul Miller"),
+        ("Separately", "Bank of England"),
+        ("“There is ", "Anais Faraj"),
+        ("Tony Blair", "Tony Blair"),
+    ]
+
+
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
 
 
