@@ -1,4 +1,4 @@
-"""The commands that read the index: /help, /stats, /sources (with its page buttons), /quotes."""
+"""The commands that read the index: /help, /stats, and /sources and /quotes with page buttons."""
 
 from __future__ import annotations
 
@@ -22,27 +22,31 @@ from bot.messages import Context, answer_query, edit_html, reply_html
 from bot.quote_replies import (
     MAX_REQUEST_CHARS,
     USAGE,
-    format_quotes,
+    QuotesPage,
+    format_quotes_page,
     format_speakers,
 )
+from bot.store import BotStore
 from retrieval.quote_requests import names_someone
 from retrieval.service import Newsbot
 
 logger = logging.getLogger(__name__)
 
 SOURCES_PREFIX = "src:"
+QUOTES_PREFIX = "quo:"
+QUOTES_EXPIRED = "That list is no longer available; please send /quotes again."
 SPEAKERS_SHOWN = 15
-QUOTES_SHOWN = 10
-# Statements read per request, so a reply can say how many there are beyond those shown.
-_QUOTES_COUNTED = 1000
+# Statements read per request: the pages reach back this far.
+_QUOTES_READ = 1000
 _PAGE_RE = re.compile(r"[0-9]{1,6}")
 
 
 class CommandHandlers:
     """Commands that only read the index; each reply is one message (or a few, if long)."""
 
-    def __init__(self, newsbot: Newsbot) -> None:
+    def __init__(self, newsbot: Newsbot, store: BotStore) -> None:
         self.newsbot = newsbot
+        self.store = store
 
     def register(self, app: Application) -> None:
         new = filters.UpdateType.MESSAGE  # edited messages are not new commands
@@ -51,6 +55,11 @@ class CommandHandlers:
         app.add_handler(CommandHandler("stats", self.stats, filters=new))
         app.add_handler(CommandHandler("quotes", self.quotes, filters=new))
         app.add_handler(CallbackQueryHandler(self.sources_page, pattern=r"^src:[0-9]{1,6}$"))
+        app.add_handler(
+            CallbackQueryHandler(
+                self.quotes_page, pattern=r"^quo:[A-Za-z0-9_\-]{1,16}:[no]:[0-9]{1,6}$"
+            )
+        )
 
     async def help(self, update: Update, context: Context) -> None:
         message, chat = update.effective_message, update.effective_chat
@@ -105,8 +114,8 @@ class CommandHandlers:
 
     async def quotes(self, update: Update, context: Context) -> None:
         """/quotes NAME [about TOPIC]: what someone said; /quotes alone: who is quoted most."""
-        message = update.effective_message
-        if message is None:
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None:
             return
         request = " ".join(context.args or [])
         if len(request) > MAX_REQUEST_CHARS:
@@ -120,9 +129,54 @@ class CommandHandlers:
             speakers = await asyncio.to_thread(self.newsbot.speakers, SPEAKERS_SHOWN)
             await reply_html(message, format_speakers(speakers))
             return
-        search = await asyncio.to_thread(self.newsbot.find_quotes, request, limit=_QUOTES_COUNTED)
-        found = search.quotes
-        for part in format_quotes(
-            search.speaker, search.topic, found[:QUOTES_SHOWN], total=len(found)
-        ):
-            await reply_html(message, part)
+        page = await self._quotes_page(request, start=0)
+        key = None
+        if page.has_older:
+            key = await asyncio.to_thread(self.store.save_quote_request, chat.id, request)
+        await reply_html(message, page.text, reply_markup=_quote_buttons(key, page))
+
+    async def quotes_page(self, update: Update, context: Context) -> None:
+        """The ‹ Newer / Older › buttons under a /quotes reply: the request is asked again
+        (the index may have grown since) and the message shows the next page."""
+        query = update.callback_query
+        if query is None or query.data is None or query.message is None:
+            return
+        _, key, direction, at = query.data.split(":")
+        chat_id = query.message.chat.id
+        request = await asyncio.to_thread(self.store.load_quote_request, key, chat_id)
+        if request is None:
+            await answer_query(query, QUOTES_EXPIRED)
+            return
+        await answer_query(query)
+        if direction == "o":
+            page = await self._quotes_page(request, start=int(at))
+        else:
+            page = await self._quotes_page(request, end=int(at))
+        await edit_html(
+            context,
+            chat_id,
+            query.message.message_id,
+            page.text,
+            reply_markup=_quote_buttons(key, page),
+        )
+
+    async def _quotes_page(
+        self, request: str, *, start: int = 0, end: int | None = None
+    ) -> QuotesPage:
+        search = await asyncio.to_thread(self.newsbot.find_quotes, request, limit=_QUOTES_READ)
+        return format_quotes_page(search.speaker, search.topic, search.quotes, start=start, end=end)
+
+
+def _quote_buttons(key: str | None, page: QuotesPage) -> InlineKeyboardMarkup | None:
+    if key is None:
+        return None
+    buttons = []
+    if page.has_newer:
+        buttons.append(
+            InlineKeyboardButton("‹ Newer", callback_data=f"{QUOTES_PREFIX}{key}:n:{page.start}")
+        )
+    if page.has_older:
+        buttons.append(
+            InlineKeyboardButton("Older ›", callback_data=f"{QUOTES_PREFIX}{key}:o:{page.end}")
+        )
+    return InlineKeyboardMarkup([buttons]) if buttons else None

@@ -75,7 +75,7 @@ class BotHandlers:
         self.policy = policy
         self.throttle = throttle
         self.k = k
-        self.commands = CommandHandlers(newsbot)
+        self.commands = CommandHandlers(newsbot, store)
         self.uploads = UploadHandler(
             newsbot, policy, uploads_dir=uploads_dir, max_upload_bytes=max_upload_bytes
         )

@@ -1,4 +1,4 @@
-"""SQLite memory of sent answers and each chat's last question, so buttons survive restarts."""
+"""SQLite memory behind buttons and follow-ups: answers, /quotes requests, last questions."""
 
 from __future__ import annotations
 
@@ -32,6 +32,13 @@ CREATE TABLE IF NOT EXISTS answers (
     message_ids TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS answers_created ON answers (created);
+CREATE TABLE IF NOT EXISTS quote_requests (
+    key TEXT PRIMARY KEY,
+    chat_id INTEGER NOT NULL,
+    created REAL NOT NULL,
+    request TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quote_requests_created ON quote_requests (created);
 CREATE TABLE IF NOT EXISTS last_questions (
     chat_id INTEGER PRIMARY KEY,
     question TEXT NOT NULL,
@@ -61,7 +68,9 @@ class BotStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
-            conn.execute("DELETE FROM answers WHERE created < ?", (time.time() - retention_s,))
+            oldest = time.time() - retention_s
+            conn.execute("DELETE FROM answers WHERE created < ?", (oldest,))
+            conn.execute("DELETE FROM quote_requests WHERE created < ?", (oldest,))
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -99,6 +108,25 @@ class BotStore:
             logger.warning("stored answer %s is unreadable; ignoring it", key)
             return None
         return StoredAnswer(key=key, chat_id=int(row[0]), answer=answer, message_ids=message_ids)
+
+    def save_quote_request(self, chat_id: int, request: str) -> str:
+        """Remember a /quotes request, so its page buttons can ask it again; returns the key."""
+        key = secrets.token_urlsafe(6)
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO quote_requests (key, chat_id, created, request) VALUES (?, ?, ?, ?)",
+                (key, chat_id, time.time(), request),
+            )
+        return key
+
+    def load_quote_request(self, key: str, chat_id: int) -> str | None:
+        """The request saved under `key` in that chat; None if unknown or another chat's."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT request FROM quote_requests WHERE key = ? AND chat_id = ?",
+                (key, chat_id),
+            ).fetchone()
+        return str(row[0]) if row else None
 
     def last_question(self, chat_id: int) -> str | None:
         with self._connect() as conn:

@@ -155,7 +155,9 @@ async def test_quotes_says_who_said_what(start_bot: StartBot, seeded_bot: Newsbo
         assert listing["parse_mode"] == "HTML"
         assert "<b>Most quoted</b>\n1. Vladimir Putin (" in listing["text"]
 
-        said = (await bot.send("/quotes putin about South Korea")).params["text"]
+        korea = (await bot.send("/quotes putin about South Korea")).params
+        said = korea["text"]
+        assert "reply_markup" not in korea  # one page: no buttons
         assert said.startswith("<b>What Vladimir Putin said</b> about South Korea (")
         assert "very big mistake" in said and "Arab News" in said
         assert "Sue Mi Terry" not in said  # her words about Putin are hers
@@ -164,11 +166,14 @@ async def test_quotes_says_who_said_what(start_bot: StartBot, seeded_bot: Newsbo
         assert asked.startswith("<b>What Vladimir Putin said</b> about South Korea (")
 
         # More than fit in a reply: the reply says how many there are and how to narrow.
-        everything = (await bot.send("/quotes Putin")).params["text"]
+        everything = (await bot.send("/quotes Putin")).params
         total = len(seeded_bot.quotes("Putin", limit=1000))
         assert total > 10
-        assert f"(the newest 10 of {total} statements)" in everything
-        assert everything.count("\n— ") == 10 and "Add a topic to narrow it" in everything
+        assert f"(the newest 10 of {total} statements)" in everything["text"]
+        assert everything["text"].count("\n— ") == 10
+        assert "Add a topic to narrow it" in everything["text"]
+        [older] = everything["reply_markup"]["inline_keyboard"][0]
+        assert older["text"] == "Older ›" and older["callback_data"].endswith(":o:10")
 
         # No "about": the whole text names no one, so the name is read shorter.
         narrowed = (await bot.send("/quotes Putin Seoul")).params["text"]
@@ -184,6 +189,44 @@ async def test_quotes_says_who_said_what(start_bot: StartBot, seeded_bot: Newsbo
         assert elsewhere.startswith("I found no statements by <b>Putin</b> about cheese")
         too_long = (await bot.send("/quotes " + "Putin " * 50)).params["text"]
         assert "too long for a name" in too_long and "/quotes Putin" in too_long
+
+
+async def test_quotes_pages_with_buttons_that_survive_a_restart(
+    start_bot: StartBot, seeded_bot: Newsbot, telegram_server: FakeTelegramServer
+) -> None:
+    total = len(seeded_bot.quotes("Putin", limit=1000))
+    async with start_bot(seeded_bot) as bot:
+        first = await bot.send("/quotes Putin")
+        assert first.params["text"].count("\n— ") == 10
+        message_id = bot.message_for(first)["message_id"]
+        mark = await bot.press(first)
+        older = await telegram_server.wait_for("editMessageText", after=mark)
+        text = older.params["text"]
+        assert f"(statements 11–{min(total, 20)} of {total}, newest first)" in text
+        assert "\n\n11. " in text and "\n\n1. " not in text
+        newer_button = older.params["reply_markup"]["inline_keyboard"][0][0]
+        assert newer_button["text"] == "‹ Newer"
+    # A new Application over the same data: the buttons still work, and not in another chat.
+    async with start_bot(seeded_bot) as bot:
+        message = telegram_server.messages[(ALICE, message_id)]
+        mark = len(telegram_server.calls)
+        telegram_server.push_callback(
+            newer_button["callback_data"],
+            from_user={"id": ALICE, "is_bot": False, "first_name": "A"},
+            message=message,
+        )
+        back = await telegram_server.wait_for("editMessageText", after=mark)
+        assert f"(the newest 10 of {total} statements)" in back.params["text"]
+        assert back.params["text"].count("\n— ") == 10
+        elsewhere = {**message, "chat": group_chat(GROUP)}
+        mark = len(telegram_server.calls)
+        telegram_server.push_callback(
+            newer_button["callback_data"],
+            from_user={"id": ALICE, "is_bot": False, "first_name": "A"},
+            message=elsewhere,
+        )
+        refused = await telegram_server.wait_for("answerCallbackQuery", after=mark)
+        assert "no longer available" in refused.params["text"]
 
 
 async def test_sources_pages_with_buttons(

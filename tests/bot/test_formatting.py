@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from bot.formatting import (
     split_html,
     utf16_len,
 )
-from bot.quote_replies import format_quotes, format_speakers
+from bot.quote_replies import format_quotes_page, format_speakers
 from retrieval.models import Answer, ArticleInfo, Citation, IndexStats
 from retrieval.quotes import Quote
 
@@ -281,39 +282,62 @@ def _quote(speaker: str, sentence: str, url: str | None = None) -> Quote:
 
 
 def test_quotes_reply_names_each_speaker_only_when_there_are_several() -> None:
-    one = format_quotes("putin", "Korea", [_quote("Vladimir Putin", "“A & B,” Putin said.")])
-    assert one == [
+    one = format_quotes_page("putin", "Korea", [_quote("Vladimir Putin", "“A & B,” Putin said.")])
+    assert one.text == (
         "<b>What Vladimir Putin said</b> about Korea (1 statement, newest first)\n\n"
         "1. “A &amp; B,” Putin said.\n— Pact &lt;signed&gt;, Gazette, 2024-06-20"
-    ]
+    )
+    assert not one.has_newer and not one.has_older
     kims = [
         _quote("Kim Jong Un", "Kim Jong Un said so.", "https://example.com/a?x=1&y=2"),
         _quote("Kim Yo Jong", "Kim Yo Jong said no."),
     ]
-    [text] = format_quotes("Kim", None, kims)
+    text = format_quotes_page("Kim", None, kims).text
     assert text.startswith("<b>What Kim said</b> (2 statements, newest first)")
     assert "1. <b>Kim Jong Un:</b> Kim Jong Un said so." in text
     assert '<a href="https://example.com/a?x=1&amp;y=2">Pact &lt;signed&gt;</a>' in text
     assert check_part(text, MESSAGE_LIMIT).startswith("What Kim said")
 
 
-def test_quotes_reply_for_many_statements_is_split_under_the_limit() -> None:
-    many = [_quote("Vladimir Putin", "Putin said " + "very " * 60 + "much.") for _ in range(40)]
-    parts = format_quotes("Putin", None, many)
-    assert len(parts) > 1
-    assert all(check_part(part, MESSAGE_LIMIT) for part in parts)
-    assert sum(part.count("Putin said very") for part in parts) == 40
+def test_quotes_pages_of_long_statements_fit_a_message_and_leave_none_out() -> None:
+    many = [
+        _quote("Vladimir Putin", f"Putin said {i} " + "very " * 90 + "much.", "https://e.com/")
+        for i in range(40)
+    ]
+    pages = [format_quotes_page("Putin", None, many)]
+    while pages[-1].has_older:
+        pages.append(format_quotes_page("Putin", None, many, start=pages[-1].end))
+    assert all(check_part(page.text, MESSAGE_LIMIT) for page in pages)
+    assert 1 < pages[0].end < 10  # ten would not fit one message
+    assert all(after.start == before.end for before, after in pairwise(pages))
+    shown = "".join(page.text for page in pages)
+    assert all(shown.count(f"Putin said {i} very") == 1 for i in range(40))
+    assert pages[-1].end == 40 and all(p.total == 40 for p in pages)
+    # Back from the last page: the page ends where the last one began, with no gap.
+    newer = format_quotes_page("Putin", None, many, end=pages[-1].start)
+    assert newer.end == pages[-1].start and newer.start < newer.end
+    assert check_part(newer.text, MESSAGE_LIMIT)
 
 
-def test_quotes_reply_says_how_many_more_there_are() -> None:
-    shown = [_quote("Vladimir Putin", f"Putin said {i}.") for i in range(10)]
-    [text] = format_quotes("Putin", None, shown, total=23)
-    assert text.startswith("<b>What Vladimir Putin said</b> (the newest 10 of 23 statements)")
-    assert text.endswith("<code>/quotes Putin about …</code>")
-    [narrowed] = format_quotes("Putin", "Korea", shown, total=23)
-    assert "of 23" in narrowed and "Add a topic" not in narrowed
-    [whole] = format_quotes("Putin", None, shown, total=10)
-    assert "(10 statements, newest first)" in whole and "Add a topic" not in whole
+def test_quotes_reply_says_which_statements_of_how_many() -> None:
+    found = [_quote("Vladimir Putin", f"Putin said {i}.") for i in range(23)]
+    first = format_quotes_page("Putin", None, found)
+    assert first.text.startswith("<b>What Vladimir Putin said</b> (the newest 10 of 23 statements)")
+    assert first.text.endswith("<code>/quotes Putin about …</code>")
+    assert (first.start, first.end, first.has_newer, first.has_older) == (0, 10, False, True)
+    second = format_quotes_page("Putin", None, found, start=10)
+    assert "(statements 11–20 of 23, newest first)" in second.text
+    assert "\n\n11. Putin said 10." in second.text and "21." not in second.text
+    assert second.has_newer and second.has_older
+    last = format_quotes_page("Putin", None, found, start=20)
+    assert (last.start, last.end, last.has_older) == (20, 23, False)
+    narrowed = format_quotes_page("Putin", "Korea", found)
+    assert "of 23" in narrowed.text and "Add a topic" not in narrowed.text
+    whole = format_quotes_page("Putin", None, found[:10])
+    assert "(10 statements, newest first)" in whole.text and "Add a topic" not in whole.text
+    nobody = format_quotes_page("Nobody", "cheese", [])
+    assert nobody.text.startswith("I found no statements by <b>Nobody</b> about cheese")
+    assert not nobody.has_older
 
 
 def test_speakers_list_escapes_names_and_says_how_to_ask() -> None:

@@ -122,10 +122,14 @@ def test_store_round_trips_answers_and_last_questions(tmp_path: Path) -> None:
     assert reopened.load_answer("nope") is None
 
 
-def test_store_drops_answers_past_retention(tmp_path: Path) -> None:
+def test_store_drops_answers_and_quote_requests_past_retention(tmp_path: Path) -> None:
     store = BotStore(tmp_path / "bot.sqlite3")
     key = store.save_answer(1, Answer("q", "t", True))
-    assert BotStore(tmp_path / "bot.sqlite3", retention_s=-1).load_answer(key) is None
+    request = store.save_quote_request(1, "Putin about Korea")
+    assert BotStore(tmp_path / "bot.sqlite3").load_quote_request(request, 1) == "Putin about Korea"
+    pruned = BotStore(tmp_path / "bot.sqlite3", retention_s=-1)
+    assert pruned.load_answer(key) is None
+    assert pruned.load_quote_request(request, 1) is None
 
 
 def test_token_is_redacted_from_messages_args_and_tracebacks(
