@@ -13,13 +13,22 @@ MAX_QUESTION_CHARS = 2_000
 
 _SAY = re.compile(
     r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+(?:did|does|has|have|do|had)\s+(?P<who>.+?)\s+"
-    r"(?:say|said|tell|told|think|thinks|warn|warned|announce|announced|claim|claimed|"
+    r"(?P<verb>say|said|tell|told|think|thinks|warn|warned|announce|announced|claim|claimed|"
     r"react|respond|reacted|responded|describe|described|mean|promise|promised|pledge|"
     r"pledged|vow|vowed|admit|admitted|argue|argued|insist|insisted|predict|predicted|"
     r"deny|denied|urge|urged|suggest|suggested|write|wrote|reveal|revealed)"
-    r"(?:\s+(?:about|on|regarding|of|concerning|to)\s+(?P<topic>.+?))?\s*[?.!]*\s*$",
+    r"(?:\s+(?:about|on|regarding|of|concerning|to)\s+(?P<topic>.+?)|\s+(?P<object>.+?))?"
+    r"\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+# Verbs whose object says what the words were about: "What did Putin promise Kim?", "What
+# did he tell reporters about Seoul?", "What did Apple announce at WWDC?". After "think" or
+# "say" it is another question ("What did people think the war would cost?").
+_TAKES_OBJECT = word_set(
+    "tell told promise promised pledge pledged warn warned urge urged announce announced "
+    "reveal revealed deny denied admit admitted predict predicted"
+)
+_DANGLING = re.compile(r"(?:^|\s+)(?:about|on|regarding|of|concerning|to)$", re.IGNORECASE)
 # When it was said ("this week", "yesterday", "on Monday", "in June 2024") is the timeframe's
 # business: left in, it hides the speaker ("what did Kim say this week") or joins the topic.
 _MONTH = "|".join(m for m in calendar.month_name if m)
@@ -81,9 +90,10 @@ def validate(question: str, limit: int = MAX_QUESTION_CHARS) -> str:
 
 def parse(question: str) -> Question:
     say = _SAY.match(_WHEN_SAID.sub("", question))
-    if say:
+    if say and (not say.group("object") or say.group("verb").lower() in _TAKES_OBJECT):
         who = say.group("who").strip()
-        topic = (say.group("topic") or "").strip() or None
+        said_to = _DANGLING.sub("", say.group("object") or "")  # "warn about?"
+        topic = (say.group("topic") or said_to).strip() or None
         return Question(question, "say", speaker=who, topic=topic)
     # Quiz-style questions set the scene first ("A court ruled ... . How many months was her
     # detention extended?"): the last sentence says what is asked.

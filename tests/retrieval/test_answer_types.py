@@ -187,6 +187,10 @@ def test_a_few_words_without_closing_punctuation_are_a_subheading() -> None:
         ("What did Michael Howard promise on immigration?", "Michael Howard", "immigration"),
         ("What has Blair pledged this week?", "Blair", None),
         ("What did Putin deny about Ukraine?", "Putin", "Ukraine"),
+        # What follows a verb like "promise" or "tell" is what the words were about.
+        ("What did Putin promise Kim?", "Putin", "Kim"),
+        ("What did he tell reporters on Monday about Seoul?", "he", "reporters about Seoul"),
+        ("What did Sue Mi Terry warn about?", "Sue Mi Terry", None),
     ],
 )
 def test_when_it_was_said_is_neither_speaker_nor_topic(
@@ -195,3 +199,9 @@ def test_when_it_was_said_is_neither_speaker_nor_topic(
     question = parse(text)
     assert (question.kind, question.speaker, question.topic) == ("say", speaker, topic)
     assert question.text == text  # the timeframe still reads the whole question
+
+
+def test_what_follows_say_or_think_is_another_question() -> None:
+    # These ask about the war and the pact, not for what "people" or Putin said about them.
+    assert parse("What did people think the war would cost?").kind != "say"
+    assert parse("What did Putin say the pact means?").kind != "say"
