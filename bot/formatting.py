@@ -24,6 +24,7 @@ _TAG_NAME_RE = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
 _SPACE_RE = re.compile(r"\s+")
 _SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*(?:\s*\[\d+\])*$")
 _CITATION_MARK_RE = re.compile(r"\[\d+\]")
+_CLOSING_TAG_RE = re.compile(r"\s*<\s*/\s*([A-Za-z][A-Za-z0-9-]*)\s*>")
 _EMPTY_ELEMENT_RE = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?>(\s*)</\1>")
 
 # Break priorities: a higher one always wins while it fits, except sentence-over-word which
@@ -208,8 +209,22 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         if chosen is None:
             raise ValueError(f"cannot split HTML into parts of {limit} characters")
         parts.append(prefix + text[start : chosen.end] + _closers(chosen.stack))
-        start, stack = chosen.resume, chosen.stack
+        start, stack = _past_closing_tags(text, chosen.resume, chosen.stack)
     return [_drop_empty_elements(part).strip() for part in parts]
+
+
+def _past_closing_tags(
+    text: str, start: int, stack: tuple[str, ...]
+) -> tuple[int, tuple[str, ...]]:
+    """Where the next part starts: after tags that close before any more text. Reopened,
+    they would spend the part's room on an empty `<blockquote></blockquote>`."""
+    while stack:
+        closing = _CLOSING_TAG_RE.match(text, start)
+        opened = _TAG_NAME_RE.match(stack[-1])
+        if closing is None or opened is None or closing.group(1) != opened.group(2):
+            break
+        start, stack = closing.end(), stack[:-1]
+    return start, stack
 
 
 def _has_visible_text(markup: str) -> bool:

@@ -8,7 +8,7 @@ import re
 from html.parser import HTMLParser
 from itertools import pairwise
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.formatting import (
@@ -257,6 +257,13 @@ def test_any_answer_formats_into_valid_parts_without_losing_text(
     ),
     separators=st.lists(st.sampled_from([" ", "\n", "\n\n", ""]), min_size=12, max_size=12),
     limit=st.integers(min_value=60, max_value=400),
+)
+# Found by this test: the cut fell at the quote's last space, and the next part reopened the
+# quote only to close it, leaving no room for the link after it.
+@example(
+    chunks=[("blockquote", "0" * 21 + "\U00010000" * 7 + " "), ("a", "0")],
+    separators=[" "] * 12,
+    limit=60,
 )
 def test_split_html_keeps_every_part_valid(
     chunks: list[tuple[str, str]], separators: list[str], limit: int
