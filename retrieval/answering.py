@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import logging
 import math
 import threading
@@ -58,6 +59,9 @@ _METONYMS = {
     "kabul": "afghanistan",
 }
 _METONYM_TERMS = {k: set(terms(v)) for k, v in _METONYMS.items()}
+_CALENDAR = frozenset(
+    terms(" ".join([*calendar.day_name, *calendar.month_name, *calendar.day_abbr]))
+)
 
 
 def sentence_terms(text: str) -> set[str]:
@@ -75,8 +79,8 @@ class Answerer:
     for "what did X say", a name for "who", a date for "when"). If the best sentence scores
     under `found_threshold`, or under `doubtful_support` while the cited sentences miss the
     question's rare words (`rarity`: a word's inverse document frequency in the index), or
-    the question names what the index never mentions, or asks "how many X" and no cited
-    sentence counts X, the answer is a plain not-found.
+    the question names what the index never mentions or what no cited article mentions, or
+    asks "how many X" and no cited sentence counts X, the answer is a plain not-found.
     """
 
     def __init__(
@@ -107,13 +111,15 @@ class Answerer:
             held = self.rare_coverage(question, answer)
             unknown = self.unknown_names(question)
             uncounted = _lacks_asked_quantity(question, answer)
-            if held < cfg.min_rare_coverage or unknown or uncounted:
+            elsewhere = self.names_elsewhere(question, answer)
+            if held < cfg.min_rare_coverage or unknown or uncounted or elsewhere:
                 logger.debug(
                     "declined: support %.2f, rare words held %.2f, names the index lacks %s, "
-                    "no count of the asked unit %s",
+                    "names the cited articles lack %s, no count of the asked unit %s",
                     support,
                     held,
                     unknown,
+                    elsewhere,
                     uncounted,
                 )
                 return Answer(question=question.text, text=NOT_FOUND, found=False)
@@ -127,6 +133,18 @@ class Answerer:
         # One lookup for all of them: each reads the current index snapshot.
         known = self._rarity(set().union(*heads.values()))
         return [name for name, head in heads.items() if head and not head <= known.keys()]
+
+    def names_elsewhere(self, question: Question, answer: Answer) -> list[str]:
+        """The question's names that none of the cited articles mentions: "Which company
+        bought Pixar?" answered from articles about Gazprom and Argonaut is about them."""
+        cited = self._articles([c.article_id for c in answer.citations])
+        have = set().union(*(set(terms(f"{a.title} {a.text}")) for a in cited.values()))
+        return [
+            name
+            for name in names_in(question.text)
+            if (head := set(terms(name.split()[-1])) - _CALENDAR)  # "on Monday" is a time
+            and not all(_stem_meets(t, have) for t in head)
+        ]
 
     def rare_coverage(self, question: Question, answer: Answer) -> float:
         """The share of the question's words, weighted by rarity in the index, that the

@@ -232,6 +232,36 @@ def test_a_doubtful_answer_about_a_name_the_index_lacks_is_declined(
     assert bot.ask("What will Apple show off this week?").found
 
 
+def test_a_doubtful_answer_from_articles_that_never_name_the_asked_one_is_declined(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    # Over the BBC corpus, "Which company bought Pixar?" was answered with Gazprom's and
+    # Argonaut's purchases: articles that never mention Pixar, from an index that does.
+    articles = {
+        "gazprom.txt": "Gazprom stake sale\n\nA little-known company bought the oil unit on "
+        "Monday, and Gazprom denied it was behind the purchase.\n",
+        "argonaut.txt": "Argonaut rescued\n\nJez San has bought back most of the games "
+        "company he founded.\n",
+        "pixar.txt": "Animation awards\n\nPixar's The Incredibles won best animated film "
+        "on Friday.\n",
+    }
+    bot = _bot_over(newsbot_factory, tmp_path, articles)
+    question = parse("Which company bought Pixar on Monday?")
+    purchases = [p for p in bot.search(question.text, k=10) if "Pixar" not in p.chunk.text]
+    original = bot.answerer.config
+    # Only this check may decline here: every answer doubtful, no other check.
+    bot.answerer.config = replace(
+        original, found_threshold=0.0, doubtful_support=1.0, min_rare_coverage=0.0
+    )
+    answer = bot.answerer.answer(question, purchases)
+    assert not answer.found
+    # A day is when, not what: the answer need not name it (the index does, for Pixar).
+    oil = parse("Which company bought the oil unit on Friday?")
+    assert bot.answerer.answer(oil, purchases).found
+    bot.answerer.config = replace(original, found_threshold=0.0, doubtful_support=0.0)
+    assert bot.answerer.answer(question, purchases).found
+
+
 def test_a_doubtful_count_without_a_count_of_the_asked_thing_is_declined(
     newsbot_factory, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
