@@ -21,7 +21,7 @@ _VERBS = (
     "confirmed|confirms|denied|denies|predicted|predicts|stated|stated|believes|believe|"
     "think|thinks|cautioned|emphasised|emphasized|recalled|commented|responded|mentioned"
 )
-_NAME_WORD = r"[A-Z][\w’'\-]*(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
+_NAME_WORD = r"[A-Z][\w’'\-&]*(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
 _NAME = rf"(?:{_NAME_WORD})(?:\s+{_NAME_WORD}){{0,3}}"
 # \b: "according to her brother Islan" is not "according to he".
 _PRONOUN = r"(?:he|she|He|She)\b"
