@@ -319,10 +319,14 @@ def clean_name(raw: str) -> str:
     Jowell", "Russia's President Vladimir Putin" -> "Vladimir Putin"."""
     words = raw.split()
     last_title = max((i for i, w in enumerate(words[:-1]) if w in _TITLES), default=-1)
-    if words and words[-1] not in _INSTITUTIONS:  # "US State Department" is no one
+    # "US State Department" and "the Foreign Office" are bodies: their titles stay.
+    body = bool(words) and words[-1] in _INSTITUTIONS
+    if not body:
         words = words[last_title + 1 :]
     while words and (
-        words[0] in _NOT_PEOPLE or words[0] in _TITLES or _POSSESSIVE.search(words[0])
+        words[0] in _NOT_PEOPLE
+        or (words[0] in _TITLES and not body)
+        or _POSSESSIVE.search(words[0])
     ):
         words = words[1:]
     return _POSSESSIVE.sub("", " ".join(words)).strip()
