@@ -19,7 +19,11 @@ _VERBS = (
     "reiterated|reiterates|vowed|vows|promised|promises|pledged|pledges|denounced|denounces|acknowledged|"
     "admitted|wrote|writes|thanked|thanks|called|calls|accused|accuses|suggested|suggests|"
     "confirmed|confirms|denied|denies|predicted|predicts|stated|stated|believes|believe|"
-    "think|thinks|cautioned|emphasised|emphasized|recalled|commented|responded|mentioned"
+    "think|thinks|cautioned|emphasised|emphasized|recalled|commented|responded|mentioned|"
+    # Verbs of judgement report speech too ("Mr Ancram condemned the document"), but not in
+    # the passive ("criticised by aid groups", "Neville criticised for the feud").
+    r"(?:condemned|criticised|criticized|welcomed|dismissed|praised|defended)"
+    r"(?!\s+(?:by|for|as)\b)"
 )
 _NAME_WORD = r"[A-Z][\w’'\-&]*(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
 _NAME = rf"(?:{_NAME_WORD})(?:\s+{_NAME_WORD}){{0,3}}"
@@ -62,6 +66,7 @@ _BODIES = frozenset(
         "Federation",
         "Confederation",
         "Chamber",
+        "Chambers",
         "Board",
         "Church",
         "League",
@@ -296,6 +301,22 @@ _ROLE_PATTERNS = (
 )
 
 # A quote given to someone not named: “…,” said the Old Trafford boss.
+# "“…,” the Irishman said", "The Scot admitted": someone the article calls by nationality.
+# ("German" and "Italian" are also surnames: "Mr German said".)
+_NATIONALS = frozenset(
+    [
+        "Scot",
+        "Scotsman",
+        "Irishman",
+        "Welshman",
+        "Englishman",
+        "Frenchman",
+        "Dutchman",
+        "Spaniard",
+        "Swede",
+        "Dane",
+    ]
+)
 _UNNAMED_SPEAKER = re.compile(rf"[”\"’],?\s+(?:{_VERBS})\s+(?:the|a|an|one|his|her|their)\b")
 
 
@@ -393,6 +414,8 @@ def statements(text: str) -> tuple[Statement, ...]:
         direct = _is_quote(sentence)
         if speaker in _PRONOUN_WORDS:
             speaker = last_speaker
+        elif speaker in _NATIONALS:  # someone else speaks, unnamed
+            speaker = last_speaker = None
         elif speaker:
             speaker = book.learn(speaker)
         elif by_role := _role_speaker(sentence, book):

@@ -139,6 +139,27 @@ def test_a_place_or_employer_after_a_preposition_is_not_the_speaker() -> None:
     ]
 
 
+def test_verbs_of_judgement_report_speech_but_not_in_the_passive() -> None:
+    text = (
+        "Martin Jol praised his side. "
+        "Home Secretary Charles Clarke spoke later. "
+        "Mr Clarke dismissed the latest Tory attack. "
+        "“This is simply a scurrilous attempt,” he said. "
+        "The offer was criticised by aid groups as too little. "
+        "Gary Neville criticised for the feud, stayed silent. "
+        "“It wasn't the best display,” the Irishman said. "
+        "“We dug in.”"
+    )
+    # Before, "he said" went to whoever was last named with "said" ("Liam Fox"), and the
+    # Irishman's quotes to the last speaker, here Clarke.
+    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    assert found == [
+        ("Martin Jol", "Martin Jol"),
+        ("Mr Clarke ", "Charles Clarke"),
+        ("“This is s", "Charles Clarke"),
+    ]
+
+
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
 
 
