@@ -20,6 +20,8 @@ from retrieval.candidates import Candidate, article_sentences, said_by
 from retrieval.models import LIST_ITEM, Answer, Citation
 from retrieval.questions import Question
 
+_WORD = re.compile(r"\w+")
+
 
 def compose(
     question: Question,
@@ -51,6 +53,13 @@ def compose(
         if len(chosen) >= cfg.max_sentences or score < best - within:
             continue
         if score < cfg.found_threshold or is_subheading(candidate.text):
+            continue
+        echo = _echo(candidate, [c for _, c in chosen])
+        if echo is not None:
+            # A photo caption repeats the body's sentence ("Laura Murton, 42, held signs
+            # saying ‘Free Gaza’"): quote the fuller of the two once.
+            if len(_plain(candidate.text)) > len(_plain(chosen[echo][1].text)):
+                chosen[echo] = (max(score, chosen[echo][0]), candidate)
             continue
         aid = candidate.article.article_id
         if aid not in articles:
@@ -158,6 +167,23 @@ def _antecedents(
             taken.add((namer.article.article_id, namer.start))
             added.append((score, namer))
     return added
+
+
+def _plain(text: str) -> str:
+    return " " + " ".join(_WORD.findall(text.lower())) + " "
+
+
+def _echo(candidate: Candidate, chosen: list[Candidate]) -> int | None:
+    """The chosen sentence of the same article that says the same words as `candidate`,
+    one within the other, quotes and punctuation aside, if any."""
+    mine = _plain(candidate.text)
+    for i, other in enumerate(chosen):
+        if other.article.article_id != candidate.article.article_id:
+            continue
+        theirs = _plain(other.text)
+        if mine.strip() and theirs.strip() and (mine in theirs or theirs in mine):
+            return i
+    return None
 
 
 def _note_outlet(also: dict[str, list[str]], kept: Candidate, dropped: Candidate) -> None:

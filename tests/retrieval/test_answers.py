@@ -352,3 +352,11 @@ def test_a_speakers_weak_words_do_not_crowd_out_a_good_answer(newsbot_factory, t
     # stand in for the answer (keeping to them alone left nothing to cite).
     assert answer.found
     assert answer.text.startswith("The chancellor's budget speech praised")
+
+
+def test_a_caption_that_repeats_a_sentence_is_quoted_once(seeded_bot: Newsbot) -> None:
+    # The Guardian seed repeats its body's sentence as a photo caption, with other quote
+    # marks and without the place; both were quoted, one after the other.
+    answer = seeded_bot.ask("Who is Laura Murton?")
+    assert answer.text.count("held signs saying") == 1
+    assert "at the demonstration in the city of Canterbury" in answer.text  # the fuller one
