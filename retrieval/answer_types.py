@@ -130,8 +130,12 @@ def new_proper(asked: str, text: str) -> bool:
 
 
 # A question, a quiz prompt or a multiple-choice option ("A. Game of Thrones") restates
-# what is asked and answers nothing.
-_NOT_AN_ANSWER = re.compile(r"\?\W*$|(?i:\bquiz\b)|^\s*[A-D][.)]\s")
+# what is asked and answers nothing; a newsletter plug left in a page ("Get CNN Health's
+# weekly newsletter Sign up here …") answers nothing either.
+_NOT_AN_ANSWER = re.compile(
+    r"\?\W*$|(?i:\bquiz\b)|^\s*[A-D][.)]\s"
+    r"|(?i:\bsign up (?:here|now)\b|\bsubscribe (?:here|now)\b|\b(?:weekly|daily) newsletter\b)"
+)
 
 
 def not_an_answer(text: str) -> bool:

@@ -150,6 +150,7 @@ def test_what_is_it_called_asks_for_a_name() -> None:
         "Which wildly popular show was green lit for a new season?",
         'A. "Game of Thrones"',
         "QUIZ TIME: test your knowledge of this week's news",
+        "Get CNN Health's weekly newsletter Sign up here to get The Results Are In",
     ],
 )
 def test_questions_and_quiz_lines_are_no_answers(text: str) -> None:
