@@ -16,8 +16,9 @@ _VERBS = (
     "said|says|say|told|tells|warned|warns|added|adds|noted|notes|declared|declares|insisted|"
     "insists|stated|states|argued|argues|claimed|claims|announced|announces|described|"
     "describes|explained|explains|asked|asks|replied|replies|urged|urges|stressed|stresses|"
-    "reiterated|reiterates|vowed|vows|promised|promises|pledged|pledges|denounced|denounces|acknowledged|"
-    "admitted|wrote|writes|thanked|thanks|called|calls|accused|accuses|suggested|suggests|"
+    "reiterated|reiterates|vowed|vows|promised|promises|pledged|pledges|denounced|denounces|"
+    "acknowledged|admitted|wrote|writes|thanked|thanks|called|calls|accused|accuses|suggested|"
+    "suggests|"
     "confirmed|confirms|denied|denies|predicted|predicts|stated|stated|believes|believe|"
     "think|thinks|cautioned|emphasised|emphasized|recalled|commented|responded|mentioned|"
     # Verbs of judgement report speech too ("Mr Ancram condemned the document"), but not in
@@ -300,7 +301,6 @@ _ROLE_PATTERNS = (
     re.compile(rf"[”\"’],?\s+the\s+{_ROLE}\s+(?:{_VERBS})\b"),
 )
 
-# A quote given to someone not named: “…,” said the Old Trafford boss.
 # "“…,” the Irishman said", "The Scot admitted": someone the article calls by nationality.
 # ("German" and "Italian" are also surnames: "Mr German said".)
 _NATIONALS = frozenset(
@@ -317,6 +317,7 @@ _NATIONALS = frozenset(
         "Dane",
     ]
 )
+# A quote given to someone not named: “…,” said the Old Trafford boss.
 _UNNAMED_SPEAKER = re.compile(rf"[”\"’],?\s+(?:{_VERBS})\s+(?:the|a|an|one|his|her|their)\b")
 
 
@@ -495,8 +496,8 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
 
 def _owner_speaker(run: str, link: str, place: str) -> str | None:
     """Who speaks in "RUN of PLACE said": the person ("Nicolas Sarkozy of France", "Lord
-    Roberts of Conwy"), the body ("the Bank of England"), or nobody we can name ("Anais
-    Faraj, an analyst at Nomura" leaves only "Nomura")."""
+    Roberts of Conwy"), the body ("the Bank of England"), or None when the run is neither
+    ("Bank" alone, "Archbishop" alone)."""
     name = clean_name(run)
     if not name:
         return None

@@ -16,7 +16,7 @@ from bot.redaction import REDACTED
 from bot.store import BotStore
 from retrieval.service import Newsbot
 from tests.bot.conftest import ALICE, BOB, GROUP, TOKEN, Harness
-from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegramServer, group_chat
+from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegramServer, group_chat, user
 
 PUTIN_Q = "What did Putin say about South Korea?"
 PACT_HEADLINE = (
@@ -209,23 +209,19 @@ async def test_quotes_pages_with_buttons_that_survive_a_restart(
     # A new Application over the same data: the buttons still work, and not in another chat.
     async with start_bot(seeded_bot) as bot:
         message = telegram_server.messages[(ALICE, message_id)]
-        mark = len(telegram_server.calls)
-        telegram_server.push_callback(
-            newer_button["callback_data"],
-            from_user={"id": ALICE, "is_bot": False, "first_name": "A"},
-            message=message,
-        )
-        back = await telegram_server.wait_for("editMessageText", after=mark)
+
+        def press(on: dict[str, Any]) -> int:
+            mark = len(telegram_server.calls)
+            telegram_server.push_callback(
+                newer_button["callback_data"], from_user=user(ALICE), message=on
+            )
+            return mark
+
+        back = await telegram_server.wait_for("editMessageText", after=press(message))
         assert f"(the newest 10 of {total} statements)" in back.params["text"]
         assert back.params["text"].count("\n— ") == 10
         elsewhere = {**message, "chat": group_chat(GROUP)}
-        mark = len(telegram_server.calls)
-        telegram_server.push_callback(
-            newer_button["callback_data"],
-            from_user={"id": ALICE, "is_bot": False, "first_name": "A"},
-            message=elsewhere,
-        )
-        refused = await telegram_server.wait_for("answerCallbackQuery", after=mark)
+        refused = await telegram_server.wait_for("answerCallbackQuery", after=press(elsewhere))
         assert "no longer available" in refused.params["text"]
 
 
