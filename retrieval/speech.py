@@ -51,8 +51,8 @@ _ANYWHERE = rf"\b{_SPEAKER}\s+(?:{_ADVERB})?(?:{_VERBS})\b"
 # preposition is not the speaker.
 _NOT_A_SUBJECT = re.compile(r"\b(?:in|at|of|from)\s+$")
 # ... unless a person comes before it: "Nicolas Sarkozy of France said", "Detective
-# Inspector Paul Miller of Thames Valley Police said".
-_PERSON_OF = re.compile(rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>of|at|from)\s+$")
+# Inspector Paul Miller of Thames Valley Police said", "Bob Geldof in July said".
+_PERSON_OF = re.compile(rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>of|at|from|in)\s+$")
 # "The Bank of England said", "the National Union of Journalists said": the body speaks.
 _BODIES = frozenset(
     [

@@ -122,7 +122,8 @@ def test_a_place_or_employer_after_a_preposition_is_not_the_speaker() -> None:
         "“There is a whiff of a sweetener,” Anais Faraj, an analyst at Nomura told the BBC. "
         "Tony Blair has pledged to “never, ever” attack Michael Howard. "
         "S&P said the debt is a good bet. "
-        "The Foreign Office says 41 Britons died."
+        "The Foreign Office says 41 Britons died. "
+        "But Band Aid founder Bob Geldof in July said he was sick of it."
     )
     # Over the BBC corpus "Lisbon", "Athens" and "Philadelphia" had been speakers, and
     # "Nomura" had said its analyst's words. The person before "of" speaks, and so does a
@@ -136,6 +137,7 @@ def test_a_place_or_employer_after_a_preposition_is_not_the_speaker() -> None:
         ("Tony Blair", "Tony Blair"),
         ("S&P said t", "S&P"),  # not "P"
         ("The Foreig", "Foreign Office"),  # not "Office"
+        ("But Band A", "Bob Geldof"),
     ]
 
 
