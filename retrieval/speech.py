@@ -246,6 +246,8 @@ _TITLES = frozenset(
         "Director",
         "Professor",
         "Prof",
+        "Founder",
+        "Co-founder",
         "Detective",
         "Inspector",
         "Superintendent",
