@@ -101,16 +101,10 @@ class CommandHandlers:
         text, page, pages = format_sources_page(infos, page)
         if utf16_len(text) > MESSAGE_LIMIT:
             text = split_html(text)[0]
-        buttons = []
-        if page > 1:
-            buttons.append(
-                InlineKeyboardButton("‹ Prev", callback_data=f"{SOURCES_PREFIX}{page - 1}")
-            )
-        if page < pages:
-            buttons.append(
-                InlineKeyboardButton("Next ›", callback_data=f"{SOURCES_PREFIX}{page + 1}")
-            )
-        return text, InlineKeyboardMarkup([buttons]) if buttons else None
+        return text, _page_buttons(
+            ("‹ Prev", f"{SOURCES_PREFIX}{page - 1}") if page > 1 else None,
+            ("Next ›", f"{SOURCES_PREFIX}{page + 1}") if page < pages else None,
+        )
 
     async def quotes(self, update: Update, context: Context) -> None:
         """/quotes NAME [about TOPIC]: what someone said; /quotes alone: who is quoted most."""
@@ -170,13 +164,13 @@ class CommandHandlers:
 def _quote_buttons(key: str | None, page: QuotesPage) -> InlineKeyboardMarkup | None:
     if key is None:
         return None
-    buttons = []
-    if page.has_newer:
-        buttons.append(
-            InlineKeyboardButton("‹ Newer", callback_data=f"{QUOTES_PREFIX}{key}:n:{page.start}")
-        )
-    if page.has_older:
-        buttons.append(
-            InlineKeyboardButton("Older ›", callback_data=f"{QUOTES_PREFIX}{key}:o:{page.end}")
-        )
-    return InlineKeyboardMarkup([buttons]) if buttons else None
+    return _page_buttons(
+        ("‹ Newer", f"{QUOTES_PREFIX}{key}:n:{page.start}") if page.has_newer else None,
+        ("Older ›", f"{QUOTES_PREFIX}{key}:o:{page.end}") if page.has_older else None,
+    )
+
+
+def _page_buttons(*buttons: tuple[str, str] | None) -> InlineKeyboardMarkup | None:
+    """One row of page buttons, (label, callback data) each; None where there is none."""
+    row = [InlineKeyboardButton(label, callback_data=data) for label, data in filter(None, buttons)]
+    return InlineKeyboardMarkup([row]) if row else None

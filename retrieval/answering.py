@@ -7,7 +7,7 @@ import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -111,7 +111,9 @@ class Answerer:
             held = self.rare_coverage(question, answer)
             unknown = self.unknown_names(question)
             uncounted = _lacks_asked_quantity(question, answer)
-            elsewhere = self.names_elsewhere(question, answer)
+            # The cited articles are among the scored candidates': no second read.
+            read = {c.article.article_id: c.article for _, c in scored}
+            elsewhere = self.names_elsewhere(question, answer, read)
             if held < cfg.min_rare_coverage or unknown or uncounted or elsewhere:
                 logger.debug(
                     "declined: support %.2f, rare words held %.2f, names the index lacks %s, "
@@ -129,21 +131,25 @@ class Answerer:
         """The names and years of the question ("Twitter", "iPhone", "2022") that no
         indexed chunk holds: an index that never mentions them cannot say what they did.
         A name counts by its last word: "Leyton Orient" is known where "Orient" is."""
-        heads = {name: set(terms(name.split()[-1])) for name in names_in(question.text)}
+        heads = _name_heads(question)
         # One lookup for all of them: each reads the current index snapshot.
         known = self._rarity(set().union(*heads.values()))
         return [name for name, head in heads.items() if head and not head <= known.keys()]
 
-    def names_elsewhere(self, question: Question, answer: Answer) -> list[str]:
-        """The question's names that none of the cited articles mentions: "Which company
-        bought Pixar?" answered from articles about Gazprom and Argonaut is about them."""
-        cited = self._articles([c.article_id for c in answer.citations])
-        have = set().union(*(set(terms(f"{a.title} {a.text}")) for a in cited.values()))
+    def names_elsewhere(
+        self, question: Question, answer: Answer, articles: Mapping[str, Article]
+    ) -> list[str]:
+        """The question's names that none of the cited articles (found in `articles`)
+        mentions: "Which company bought Pixar?" answered from articles about Gazprom and
+        Argonaut is about them. A name counts by its last word, as in `unknown_names`."""
+        cited = [articles[c.article_id] for c in answer.citations if c.article_id in articles]
+        have = set().union(*(set(terms(f"{a.title} {a.text}")) for a in cited))
+        # "on Monday" is when, not what: a day or month is never the missing name.
+        heads = {name: head - _CALENDAR for name, head in _name_heads(question).items()}
         return [
             name
-            for name in names_in(question.text)
-            if (head := set(terms(name.split()[-1])) - _CALENDAR)  # "on Monday" is a time
-            and not all(_stem_meets(t, have) for t in head)
+            for name, head in heads.items()
+            if head and not all(_stem_meets(t, have) for t in head)
         ]
 
     def rare_coverage(self, question: Question, answer: Answer) -> float:
@@ -291,6 +297,12 @@ class Answerer:
                 while len(self._cache) > self.config.cache_size:
                     self._cache.popitem(last=False)
         return np.stack([known[t] for t in texts])
+
+
+def _name_heads(question: Question) -> dict[str, set[str]]:
+    """Each name the question mentions, with the terms of its last word ("Leyton Orient":
+    {"orient"})."""
+    return {name: set(terms(name.split()[-1])) for name in names_in(question.text)}
 
 
 def _lacks_asked_quantity(question: Question, answer: Answer) -> bool:

@@ -53,27 +53,34 @@ _NOT_A_SUBJECT = re.compile(r"\b(?:in|at|of|from)\s+$")
 # ... unless a person comes before it: "Nicolas Sarkozy of France said", "Detective
 # Inspector Paul Miller of Thames Valley Police said", "Bob Geldof in July said".
 _PERSON_OF = re.compile(rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>of|at|from|in)\s+$")
+# Words that end a body's name: "US State Department" is no one, and keeps its "State".
+_INSTITUTIONS = frozenset(
+    ["Department", "Ministry", "Office", "Agency", "Council", "Committee", "Commission"]
+)
 # "The Bank of England said", "the National Union of Journalists said": the body speaks.
-_BODIES = frozenset(
-    [
-        "Bank",
-        "Council",
-        "Union",
-        "Association",
-        "College",
-        "University",
-        "Institute",
-        "Society",
-        "Federation",
-        "Confederation",
-        "Chamber",
-        "Chambers",
-        "Board",
-        "Church",
-        "League",
-        "Archbishop",
-        "Bishop",
-    ]
+_BODIES = (
+    frozenset(
+        [
+            "Bank",
+            "Council",
+            "Union",
+            "Association",
+            "College",
+            "University",
+            "Institute",
+            "Society",
+            "Federation",
+            "Confederation",
+            "Chamber",
+            "Chambers",
+            "Board",
+            "Church",
+            "League",
+            "Archbishop",
+            "Bishop",
+        ]
+    )
+    | _INSTITUTIONS
 )
 
 # Ordered: the first pattern that matches a sentence names its speaker.
@@ -286,9 +293,6 @@ _TITLES = frozenset(
         "Ukrainian",
         "Korean",
     ]
-)
-_INSTITUTIONS = frozenset(
-    ["Department", "Ministry", "Office", "Agency", "Council", "Committee", "Commission"]
 )
 _POSSESSIVE = re.compile(r"[’']s$")
 
@@ -503,7 +507,7 @@ def _owner_speaker(run: str, link: str, place: str) -> str | None:
     name = clean_name(run)
     if not name:
         return None
-    if name.split()[-1] in _BODIES | _INSTITUTIONS:
+    if name.split()[-1] in _BODIES:
         return f"{name} {link} {place}" if link == "of" else None
     if len(name.split()) >= 2 or _TITLES.intersection(run.split()):
         return name
