@@ -49,10 +49,11 @@ _ADVERB = r"(?!(?:family|ally|rally|supply|assembly|anomaly|monopoly)\b)[a-z]+ly
 _ANYWHERE = rf"\b{_SPEAKER}\s+(?:{_ADVERB})?(?:{_VERBS})\b"
 # "a summit in Lisbon pledged", "an analyst at Nomura told": a place or employer after a
 # preposition is not the speaker.
-_NOT_A_SUBJECT = re.compile(r"\b(?:in|at|of|from)\s+$")
+_PLACE_LINK = r"(?:in|at|of|from)"
+_NOT_A_SUBJECT = re.compile(rf"\b{_PLACE_LINK}\s+$")
 # ... unless a person comes before it: "Nicolas Sarkozy of France said", "Detective
 # Inspector Paul Miller of Thames Valley Police said", "Bob Geldof in July said".
-_PERSON_OF = re.compile(rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>of|at|from|in)\s+$")
+_PERSON_OF = re.compile(rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>{_PLACE_LINK})\s+$")
 # Words that end a body's name: "US State Department" is no one, and keeps its "State".
 _INSTITUTIONS = frozenset(
     ["Department", "Ministry", "Office", "Agency", "Council", "Committee", "Commission"]
