@@ -7,6 +7,7 @@ import calendar
 import re
 
 from retrieval.lexical import word_set
+from retrieval.places import names_place, place_kind
 from retrieval.speech import clean_name
 
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
@@ -105,6 +106,13 @@ def names_the(noun: str, asked: str, text: str) -> bool:
         if name not in _DETERMINERS and name not in asked and not is_demonym(name):
             return True
     return False
+
+
+def names_a_place(noun: str | None, asked: str, text: str) -> bool:
+    """For "which country" or "which state", whether `text` names any country or US state
+    the question does not ("Italy's prime minister resigned")."""
+    kind = place_kind(noun) if noun else None
+    return kind is not None and names_place(kind, asked, text)
 
 
 def is_demonym(word: str) -> bool:

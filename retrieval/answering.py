@@ -17,6 +17,7 @@ from retrieval.answer_types import (
     has_number,
     has_place,
     has_quantity,
+    names_a_place,
     names_in,
     names_new_person,
     names_the,
@@ -205,6 +206,7 @@ class Answerer:
         # whose key words appear nowhere is probably not answered here.
         absent = (len(wanted) - len(weight)) * math.log(2.0 + len(candidates))
         recency = _recency(candidates) if question.latest else {}
+        places_asked, asked = question.kind == "which", question.text.lower()
         scored = []
         support = 0.0
         for candidate, sim, rank_sim, have in zip(
@@ -218,6 +220,10 @@ class Answerer:
             bonus = self._bonus(question, candidate)
             bonus += cfg.recency_bonus * recency.get(candidate.article.published or "", 0.0)
             score = cfg.dense_weight * float(rank_sim) + cfg.lexical_weight * coverage + bonus
+            if places_asked and names_a_place(question.noun, asked, candidate.text):
+                # Ranked up for "which state", but not counted as support: news names some
+                # country in most sentences, so it says nothing about whether one answers.
+                score += 2 * cfg.type_bonus
             whole = matched / (total + absent) if total + absent else 0.0
             support = max(
                 support, cfg.dense_weight * float(sim) + cfg.lexical_weight * whole + bonus

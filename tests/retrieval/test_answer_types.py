@@ -7,6 +7,7 @@ import pytest
 from retrieval.answer_types import (
     has_quantity,
     is_subheading,
+    names_a_place,
     names_in,
     names_the,
     not_an_answer,
@@ -166,6 +167,24 @@ def test_the_company_does_not_name_the_company() -> None:
     assert not names_the("company", asked, "The company is scaling back the use of its AC.")
     assert names_the("company", asked, "The Kroger company is scaling back its AC.")
     assert names_the("town", "which town's ban was overturned?", "the town of Villeneuve")
+
+
+def test_which_country_or_state_is_answered_by_naming_one() -> None:
+    nation = "the prime minister of which european nation stepped down?"
+    assert names_a_place("nation", nation, "Mario Draghi resigned as Italy's prime minister.")
+    assert names_a_place("countries", "which two countries joined nato?", "Sweden applied.")
+    # News spellings, and a two-word name read whole rather than as its last word.
+    assert names_a_place("country", "which country is a nato member?", "Turkey objected.")
+    asked = "which country did south korea's leader visit?"
+    assert not names_a_place("country", asked, "South Korea's leader flew home.")
+    assert names_a_place("country", asked, "South Korea's leader arrived in North Korea.")
+    # A place the question names, a nationality, or a city named like a state: no answer.
+    assert not names_a_place("nation", nation, "The Italian prime minister stepped down.")
+    assert not names_a_place("state", "in which state was it sold?", "Washington, DC sold it.")
+    assert names_a_place("state", "in which state was it sold?", "Sold in Des Plaines, Illinois.")
+    # Only the kinds of place we can list.
+    assert not names_a_place("city", "which city won?", "Vienna won.")
+    assert not names_a_place(None, "what happened?", "Italy won.")
 
 
 def test_a_few_words_without_closing_punctuation_are_a_subheading() -> None:

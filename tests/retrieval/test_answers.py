@@ -173,6 +173,26 @@ def test_the_lead_sentence_gets_the_lead_bonus(newsbot_factory, tmp_path) -> Non
     assert bot.answerer.config.lead_bonus > 0
 
 
+def test_which_state_brings_the_sentence_naming_a_state(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "lottery.txt": "Mega Millions jackpot won\n\n"
+            "The $1.3 billion Mega Millions jackpot ticket was purchased before Friday night's "
+            "drawing, lottery officials said. Mega Millions tickets can be purchased in 45 "
+            "states. The $1.3 billion Mega Millions prize is the third-largest lottery jackpot "
+            "in US history. The lottery ticket holder has not come forward yet, officials said. "
+            "The winning ticket was sold at a gas station in Des Plaines, Illinois. "
+            "Lottery sales soared in the week before the drawing.\n",
+        },
+    )
+    # The sentences that restate the question score higher on words alone; the one that
+    # names a state is what "which state" asks for.
+    answer = bot.ask("In which state was the $1.3 billion Mega Millions lottery ticket purchased?")
+    assert answer.found and "Illinois" in answer.text
+
+
 _DIGEST = (
     "5 things to know for June 6\n\n"
     "Apple is about to hold its annual developer conference this week, where it is expected "
