@@ -27,6 +27,7 @@ class AnswerConfig:
     speaker_bonus: float = 0.15
     other_speaker_penalty: float = 0.1
     type_bonus: float = 0.05
+    place_bonus: float = 0.1
     unnamed_penalty: float = 0.1
     context_chars: int = 300
     context_weight: float = 0.5

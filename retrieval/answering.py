@@ -221,9 +221,11 @@ class Answerer:
             bonus += cfg.recency_bonus * recency.get(candidate.article.published or "", 0.0)
             score = cfg.dense_weight * float(rank_sim) + cfg.lexical_weight * coverage + bonus
             if places_asked and names_a_place(question.noun, asked, candidate.text):
-                # Ranked up for "which state", but not counted as support: news names some
-                # country in most sentences, so it says nothing about whether one answers.
-                score += 2 * cfg.type_bonus
+                # "Which state" ranks up a sentence naming one, in proportion to how much of
+                # the question it covers (in full from a third): most news sentences name
+                # some country, and one off the story must not be lifted into the answer.
+                # Ranking only, not support, for the same reason.
+                score += cfg.place_bonus * min(1.0, 3 * coverage)
             whole = matched / (total + absent) if total + absent else 0.0
             support = max(
                 support, cfg.dense_weight * float(sim) + cfg.lexical_weight * whole + bonus
