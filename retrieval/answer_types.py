@@ -8,7 +8,7 @@ import re
 
 from retrieval.lexical import word_set
 from retrieval.places import names_place, place_kind
-from retrieval.speech import clean_name
+from retrieval.speaker_names import clean_name
 
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 _NUMBER = re.compile(

@@ -9,6 +9,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from retrieval.sentences import sentence_spans
+from retrieval.speaker_names import (
+    BODIES,
+    NATIONALS,
+    NOT_PEOPLE,
+    TITLES,
+    NameBook,
+    clean_name,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,36 +62,6 @@ _NOT_A_SUBJECT = re.compile(rf"\b{_PLACE_LINK}\s+$")
 # ... unless a person comes before it: "Nicolas Sarkozy of France said", "Detective
 # Inspector Paul Miller of Thames Valley Police said", "Bob Geldof in July said".
 _PERSON_OF = re.compile(rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>{_PLACE_LINK})\s+$")
-# Words that end a body's name: "US State Department" is no one, and keeps its "State".
-_INSTITUTIONS = frozenset(
-    ["Department", "Ministry", "Office", "Agency", "Council", "Committee", "Commission"]
-)
-# "The Bank of England said", "the National Union of Journalists said": the body speaks.
-_BODIES = (
-    frozenset(
-        [
-            "Bank",
-            "Council",
-            "Union",
-            "Association",
-            "College",
-            "University",
-            "Institute",
-            "Society",
-            "Federation",
-            "Confederation",
-            "Chamber",
-            "Chambers",
-            "Board",
-            "Church",
-            "League",
-            "Archbishop",
-            "Bishop",
-        ]
-    )
-    | _INSTITUTIONS
-)
-
 # Ordered: the first pattern that matches a sentence names its speaker.
 _PATTERNS = tuple(
     re.compile(p)
@@ -116,190 +94,6 @@ _PATTERNS = tuple(
 _QUOTE_TAGS = tuple(p for p in _PATTERNS if p.pattern.startswith("[”"))
 _LOOK_AHEAD = 4
 
-_NOT_PEOPLE = frozenset(
-    [
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "It",
-        "In",
-        "On",
-        "At",
-        "For",
-        "If",
-        "When",
-        "While",
-        "As",
-        "But",
-        "And",
-        "Asked",
-        "Said",
-        "Last",
-        "Next",
-        "According",
-        "Despite",
-        "After",
-        "Before",
-        "During",
-        "Since",
-        "Although",
-        "Though",
-        "However",
-        "Instead",
-        "Meanwhile",
-        "Officials",
-        "Experts",
-        "Critics",
-        "Western",
-        "Russia",
-        "China",
-        "Moscow",
-        "Washington",
-        "Seoul",
-        "Beijing",
-        "Kremlin",
-        "Pyongyang",
-        "Police",
-        "Officers",
-        "Government",
-        "Ministry",
-        "Court",
-        "Reuters",
-        "AP",
-        "AFP",
-        "Analysts",
-        "Observers",
-        # possessives: "Her family asked …" is the family, not "Her"
-        "Her",
-        "His",
-        "Their",
-        "Its",
-        "Our",
-        "My",
-        "Your",
-        # "“I think …”" is the speaker's own voice, said by whoever is quoted; "They say"
-        # and "Many believe" name no one
-        "I",
-        "I've",
-        "I'm",
-        "I'd",
-        "I'll",
-        "We",
-        "We've",
-        "We're",
-        "They",
-        "You",
-        "Many",
-        "Some",
-        "Most",
-        "Others",
-        # "Earlier, Tony Blair dismissed …, and said"; "On Tuesday, Morientes had said"
-        "Earlier",
-        "Later",
-        "Currently",
-        "Separately",
-        "Previously",
-        "Recently",
-        "Yesterday",
-        "Today",
-        "Now",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-)
-_TITLES = frozenset(
-    [
-        "President",
-        "Prime",
-        "Minister",
-        "Leader",
-        "Chancellor",
-        "King",
-        "Queen",
-        "Pope",
-        "Senator",
-        "Sen",
-        "Secretary",
-        "General",
-        "Gen",
-        "Dr",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Sir",
-        "Lord",
-        "Lady",
-        "Judge",
-        "Justice",
-        "Governor",
-        "Gov",
-        "Mayor",
-        "Chief",
-        "CEO",
-        "Producer",
-        "Judges",
-        "Director",
-        "Professor",
-        "Prof",
-        "Founder",
-        "Co-founder",
-        "Detective",
-        "Inspector",
-        "Superintendent",
-        "Sergeant",
-        "Constable",
-        "Foreign",
-        "Defense",
-        "Defence",
-        "State",
-        "Premier",
-        "Representative",
-        "Rep",
-        "Ambassador",
-        "Commissioner",
-        "Spokesman",
-        "Spokeswoman",
-        "Spokesperson",
-        "MP",
-        "MEP",
-        "Boss",
-        "Manager",
-        "Coach",
-        "Captain",
-        "Chairman",
-        "Chairwoman",
-        "Executive",
-        "Guitarist",
-        "Singer",
-        "Actor",
-        "Actress",
-        "Russian",
-        "Chinese",
-        "American",
-        "British",
-        "French",
-        "Ukrainian",
-        "Korean",
-    ]
-)
-_POSSESSIVE = re.compile(r"[’']s$")
-
-
-_HONORIFICS = frozenset(["Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady"])
-_SUBORDINATE = frozenset(["Deputy", "Vice", "Shadow", "Assistant", "Former", "Acting", "Junior"])
 _ROLE = r"(?P<role>(?:[a-z]+\s+){0,2}[a-z]+)"
 # "The chancellor said", "“…,” said the prime minister", "“…,” the home secretary told MPs".
 _ROLE_PATTERNS = (
@@ -308,22 +102,6 @@ _ROLE_PATTERNS = (
     re.compile(rf"[”\"’],?\s+the\s+{_ROLE}\s+(?:{_VERBS})\b"),
 )
 
-# "“…,” the Irishman said", "The Scot admitted": someone the article calls by nationality.
-# ("German" and "Italian" are also surnames: "Mr German said".)
-_NATIONALS = frozenset(
-    [
-        "Scot",
-        "Scotsman",
-        "Irishman",
-        "Welshman",
-        "Englishman",
-        "Frenchman",
-        "Dutchman",
-        "Spaniard",
-        "Swede",
-        "Dane",
-    ]
-)
 # A quote given to someone not named: “…,” said the Old Trafford boss.
 _UNNAMED_SPEAKER = re.compile(rf"[”\"’],?\s+(?:{_VERBS})\s+(?:the|a|an|one|his|her|their)\b")
 
@@ -343,63 +121,6 @@ def _is_quote(sentence: str) -> bool:
     return any(q in sentence for q in _OPEN_QUOTES) or sentence.startswith(("'", '"'))
 
 
-def clean_name(raw: str) -> str:
-    """The person's name in a capitalised run: "Culture Secretary Tessa Jowell" -> "Tessa
-    Jowell", "Russia's President Vladimir Putin" -> "Vladimir Putin"."""
-    words = raw.split()
-    last_title = max((i for i, w in enumerate(words[:-1]) if w in _TITLES), default=-1)
-    # "US State Department" and "the Foreign Office" are bodies: their titles stay.
-    body = bool(words) and words[-1] in _INSTITUTIONS
-    if not body:
-        words = words[last_title + 1 :]
-    while words and (
-        words[0] in _NOT_PEOPLE
-        or (words[0] in _TITLES and not body)
-        or _POSSESSIVE.search(words[0])
-    ):
-        words = words[1:]
-    return _POSSESSIVE.sub("", " ".join(words)).strip()
-
-
-class _NameBook:
-    """Maps surnames to the full names seen so far, so 'Putin' resolves to 'Vladimir Putin',
-    and roles to the person last named with them, so 'the chancellor' after 'Chancellor
-    Gordon Brown' is Gordon Brown."""
-
-    def __init__(self) -> None:
-        self.full: dict[str, str] = {}
-        self.roles: dict[str, str] = {}
-
-    def learn_role(self, raw: str, name: str) -> None:
-        """ "Culture Secretary Tessa Jowell" makes her 'the culture secretary' and 'the
-        secretary' from here on; an honorific ("Mr") is no role."""
-        words = raw.split()
-        title = words[: len(words) - len(name.split())]
-        if not title or title[-1] not in _TITLES or title[-1] in _HONORIFICS:
-            return
-        phrase = " ".join(title).lower()
-        self.roles[phrase] = name
-        if not _SUBORDINATE & set(title):  # a deputy mayor is not "the mayor"
-            self.roles[title[-1].lower()] = name
-
-    def by_role(self, phrase: str) -> str | None:
-        """The person a lowercase role phrase ("the former prime minister") refers to."""
-        words = phrase.split()
-        for start in range(len(words)):
-            if found := self.roles.get(" ".join(words[start:])):
-                return found
-        return None
-
-    def learn(self, name: str) -> str:
-        parts = name.split()
-        if len(parts) >= 2:
-            # Family names come last in English names and first in Korean/Chinese ones.
-            self.full[parts[-1]] = name
-            self.full.setdefault(parts[0], name)
-            return name
-        return self.full.get(name, name)
-
-
 @lru_cache(maxsize=512)
 def statements(text: str) -> tuple[Statement, ...]:
     """Every quoting or reporting sentence in `text` with its speaker.
@@ -407,7 +128,7 @@ def statements(text: str) -> tuple[Statement, ...]:
     "He said" and quote-only continuations resolve to the most recent named speaker, which is
     how news copy attributes a run of quotes.
     """
-    book = _NameBook()
+    book = NameBook()
     last_speaker: str | None = None
     found: list[Statement] = []
     spans = list(sentence_spans(text))
@@ -422,7 +143,7 @@ def statements(text: str) -> tuple[Statement, ...]:
         direct = _is_quote(sentence)
         if speaker in _PRONOUN_WORDS:
             speaker = last_speaker
-        elif speaker in _NATIONALS:  # someone else speaks, unnamed
+        elif speaker in NATIONALS:  # someone else speaks, unnamed
             speaker = last_speaker = None
         elif speaker:
             speaker = book.learn(speaker)
@@ -441,7 +162,7 @@ def statements(text: str) -> tuple[Statement, ...]:
     return tuple(found)
 
 
-def _role_speaker(sentence: str, book: _NameBook) -> str | None:
+def _role_speaker(sentence: str, book: NameBook) -> str | None:
     """The person a role names where a sentence attributes to it ("The chancellor said",
     "“…,” said the prime minister"), if the article named someone with that role before."""
     for pattern in _ROLE_PATTERNS:
@@ -485,7 +206,7 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
             if (
                 pattern.pattern == _ANYWHERE
                 and _NOT_A_SUBJECT.search(sentence, 0, match.start("who"))
-                and not _TITLES.intersection(who.split())  # "in California Mr Torvalds said"
+                and not TITLES.intersection(who.split())  # "in California Mr Torvalds said"
             ):
                 owner = _PERSON_OF.search(sentence, 0, match.start("who"))
                 if owner is None:
@@ -496,7 +217,7 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
             if who in _PRONOUN_WORDS:
                 return who
             name = clean_name(who)
-            if name and name.split()[0] not in _NOT_PEOPLE:
+            if name and name.split()[0] not in NOT_PEOPLE:
                 return name
     return None
 
@@ -508,9 +229,9 @@ def _owner_speaker(run: str, link: str, place: str) -> str | None:
     name = clean_name(run)
     if not name:
         return None
-    if name.split()[-1] in _BODIES:
+    if name.split()[-1] in BODIES:
         return f"{name} {link} {place}" if link == "of" else None
-    if len(name.split()) >= 2 or _TITLES.intersection(run.split()):
+    if len(name.split()) >= 2 or TITLES.intersection(run.split()):
         return name
     return None
 

@@ -1,0 +1,296 @@
+"""Who can be a speaker: the words that are no one's name (titles, common words), the
+bodies that speak, and the name a capitalised run holds."""
+
+from __future__ import annotations
+
+import re
+
+# Words that end a body's name: "US State Department" is no one, and keeps its "State".
+INSTITUTIONS = frozenset(
+    ["Department", "Ministry", "Office", "Agency", "Council", "Committee", "Commission"]
+)
+# "The Bank of England said", "the National Union of Journalists said": the body speaks.
+BODIES = (
+    frozenset(
+        [
+            "Bank",
+            "Council",
+            "Union",
+            "Association",
+            "College",
+            "University",
+            "Institute",
+            "Society",
+            "Federation",
+            "Confederation",
+            "Chamber",
+            "Chambers",
+            "Board",
+            "Church",
+            "League",
+            "Archbishop",
+            "Bishop",
+        ]
+    )
+    | INSTITUTIONS
+)
+
+# Capitalised words that begin a run but name nobody: determiners, pronouns, prepositions,
+# days and months ("On Friday Blair said").
+NOT_PEOPLE = frozenset(
+    [
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "In",
+        "On",
+        "At",
+        "For",
+        "If",
+        "When",
+        "While",
+        "As",
+        "But",
+        "And",
+        "Asked",
+        "Said",
+        "Last",
+        "Next",
+        "According",
+        "Despite",
+        "After",
+        "Before",
+        "During",
+        "Since",
+        "Although",
+        "Though",
+        "However",
+        "Instead",
+        "Meanwhile",
+        "Officials",
+        "Experts",
+        "Critics",
+        "Western",
+        "Russia",
+        "China",
+        "Moscow",
+        "Washington",
+        "Seoul",
+        "Beijing",
+        "Kremlin",
+        "Pyongyang",
+        "Police",
+        "Officers",
+        "Government",
+        "Ministry",
+        "Court",
+        "Reuters",
+        "AP",
+        "AFP",
+        "Analysts",
+        "Observers",
+        # possessives: "Her family asked …" is the family, not "Her"
+        "Her",
+        "His",
+        "Their",
+        "Its",
+        "Our",
+        "My",
+        "Your",
+        # "“I think …”" is the speaker's own voice, said by whoever is quoted; "They say"
+        # and "Many believe" name no one
+        "I",
+        "I've",
+        "I'm",
+        "I'd",
+        "I'll",
+        "We",
+        "We've",
+        "We're",
+        "They",
+        "You",
+        "Many",
+        "Some",
+        "Most",
+        "Others",
+        # "Earlier, Tony Blair dismissed …, and said"; "On Tuesday, Morientes had said"
+        "Earlier",
+        "Later",
+        "Currently",
+        "Separately",
+        "Previously",
+        "Recently",
+        "Yesterday",
+        "Today",
+        "Now",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+# Titles and descriptions before a name, dropped from it ("Culture Secretary Tessa Jowell",
+# "Russian President Vladimir Putin"); a role learnt from them names the person later.
+TITLES = frozenset(
+    [
+        "President",
+        "Prime",
+        "Minister",
+        "Leader",
+        "Chancellor",
+        "King",
+        "Queen",
+        "Pope",
+        "Senator",
+        "Sen",
+        "Secretary",
+        "General",
+        "Gen",
+        "Dr",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Sir",
+        "Lord",
+        "Lady",
+        "Judge",
+        "Justice",
+        "Governor",
+        "Gov",
+        "Mayor",
+        "Chief",
+        "CEO",
+        "Producer",
+        "Judges",
+        "Director",
+        "Professor",
+        "Prof",
+        "Founder",
+        "Co-founder",
+        "Detective",
+        "Inspector",
+        "Superintendent",
+        "Sergeant",
+        "Constable",
+        "Foreign",
+        "Defense",
+        "Defence",
+        "State",
+        "Premier",
+        "Representative",
+        "Rep",
+        "Ambassador",
+        "Commissioner",
+        "Spokesman",
+        "Spokeswoman",
+        "Spokesperson",
+        "MP",
+        "MEP",
+        "Boss",
+        "Manager",
+        "Coach",
+        "Captain",
+        "Chairman",
+        "Chairwoman",
+        "Executive",
+        "Guitarist",
+        "Singer",
+        "Actor",
+        "Actress",
+        "Russian",
+        "Chinese",
+        "American",
+        "British",
+        "French",
+        "Ukrainian",
+        "Korean",
+    ]
+)
+_POSSESSIVE = re.compile(r"[’']s$")
+
+_HONORIFICS = frozenset(["Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady"])
+_SUBORDINATE = frozenset(["Deputy", "Vice", "Shadow", "Assistant", "Former", "Acting", "Junior"])
+
+# "“…,” the Irishman said", "The Scot admitted": someone the article calls by nationality.
+# ("German" and "Italian" are also surnames: "Mr German said".)
+NATIONALS = frozenset(
+    [
+        "Scot",
+        "Scotsman",
+        "Irishman",
+        "Welshman",
+        "Englishman",
+        "Frenchman",
+        "Dutchman",
+        "Spaniard",
+        "Swede",
+        "Dane",
+    ]
+)
+
+
+def clean_name(raw: str) -> str:
+    """The person's name in a capitalised run: "Culture Secretary Tessa Jowell" -> "Tessa
+    Jowell", "Russia's President Vladimir Putin" -> "Vladimir Putin"."""
+    words = raw.split()
+    last_title = max((i for i, w in enumerate(words[:-1]) if w in TITLES), default=-1)
+    # "US State Department" and "the Foreign Office" are bodies: their titles stay.
+    body = bool(words) and words[-1] in INSTITUTIONS
+    if not body:
+        words = words[last_title + 1 :]
+    while words and (
+        words[0] in NOT_PEOPLE or (words[0] in TITLES and not body) or _POSSESSIVE.search(words[0])
+    ):
+        words = words[1:]
+    return _POSSESSIVE.sub("", " ".join(words)).strip()
+
+
+class NameBook:
+    """Maps surnames to the full names seen so far, so 'Putin' resolves to 'Vladimir Putin',
+    and roles to the person last named with them, so 'the chancellor' after 'Chancellor
+    Gordon Brown' is Gordon Brown."""
+
+    def __init__(self) -> None:
+        self.full: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+
+    def learn_role(self, raw: str, name: str) -> None:
+        """ "Culture Secretary Tessa Jowell" makes her 'the culture secretary' and 'the
+        secretary' from here on; an honorific ("Mr") is no role."""
+        words = raw.split()
+        title = words[: len(words) - len(name.split())]
+        if not title or title[-1] not in TITLES or title[-1] in _HONORIFICS:
+            return
+        phrase = " ".join(title).lower()
+        self.roles[phrase] = name
+        if not _SUBORDINATE & set(title):  # a deputy mayor is not "the mayor"
+            self.roles[title[-1].lower()] = name
+
+    def by_role(self, phrase: str) -> str | None:
+        """The person a lowercase role phrase ("the former prime minister") refers to."""
+        words = phrase.split()
+        for start in range(len(words)):
+            if found := self.roles.get(" ".join(words[start:])):
+                return found
+        return None
+
+    def learn(self, name: str) -> str:
+        parts = name.split()
+        if len(parts) >= 2:
+            # Family names come last in English names and first in Korean/Chinese ones.
+            self.full[parts[-1]] = name
+            self.full.setdefault(parts[0], name)
+            return name
+        return self.full.get(name, name)
