@@ -240,6 +240,63 @@ NATIONALS = frozenset(
     ]
 )
 
+# Nationalities that are also surnames or adjectives: someone unnamed only after "the".
+DEMONYMS = frozenset(
+    [
+        "American",
+        "Australian",
+        "Brazilian",
+        "Argentine",
+        "Argentinian",
+        "Italian",
+        "German",
+        "Russian",
+        "Canadian",
+        "Mexican",
+        "Nigerian",
+        "Kenyan",
+        "Ethiopian",
+        "Jamaican",
+        "Croatian",
+        "Serbian",
+        "Belgian",
+        "Norwegian",
+        "Portuguese",
+        "Chinese",
+        "Japanese",
+        "Korean",
+        "Indian",
+        "Pakistani",
+        "Israeli",
+        "Iraqi",
+        "Iranian",
+        "Egyptian",
+        "Moroccan",
+        "Ghanaian",
+        "Cameroonian",
+        "Senegalese",
+        "Ivorian",
+        "Uruguayan",
+        "Colombian",
+        "Chilean",
+        "Peruvian",
+        "Greek",
+        "Turkish",
+        "Polish",
+        "Czech",
+        "Swiss",
+        "Austrian",
+        "Finn",
+        "Hungarian",
+        "Romanian",
+        "Bulgarian",
+        "Ukrainian",
+        "Georgian",
+        "Kiwi",
+        "Aussie",
+    ]
+)
+
 
 def clean_name(raw: str) -> str:
     """The person's name in a capitalised run: "Culture Secretary Tessa Jowell" -> "Tessa

@@ -162,6 +162,24 @@ def test_verbs_of_judgement_report_speech_but_not_in_the_passive() -> None:
     ]
 
 
+def test_the_nationality_refers_back_and_a_story_told_is_no_speech() -> None:
+    text = (
+        "Marat Safin beat Mario Ancic in four sets. "
+        "“I try to stay calm,” Safin said. "
+        "The Russian added that he was not worried by his ankle. "
+        "Wasp tells the story of a young mum in Dartford. "
+        "“It will be OK,” he said."
+    )
+    # Over the BBC corpus "The Russian added" had been nobody's, "the Brazilian confirmed"
+    # the speaker "Brazilian", and "Wasp" (a film) had said its director's words.
+    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    assert found == [
+        ("“I try to ", "Marat Safin"),
+        ("The Russia", "Marat Safin"),
+        ("“It will b", "Marat Safin"),
+    ]
+
+
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
 
 
