@@ -133,8 +133,10 @@ def _antecedents(
     if question.kind != "which" or not question.noun:
         return []
     asked = question.text.lower()
+    # "the wildly popular show", "their team", or the noun opening the sentence ("Team owner
+    # Arte Moreno announced ...").
     unnamed = re.compile(
-        rf"\b(?i:the|this|that|a|an)\s+(?:[\w’'\-]+\s+){{0,4}}?"
+        rf"(?:\b(?i:the|this|that|a|an|his|her|its|their)\s+(?:[\w’'\-]+\s+){{0,4}}?|^\W*)"
         rf"(?i:{re.escape(question.noun)})s?\b"
     )
     taken = {(c.article.article_id, c.start) for _, c in chosen}

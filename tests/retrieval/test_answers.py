@@ -150,6 +150,29 @@ def test_a_sentence_that_says_only_the_show_brings_the_one_naming_it(
     assert answer.text.startswith("“Squid Game” is officially coming back. [1] Netflix announced")
 
 
+def test_a_sentence_opening_with_the_asked_noun_brings_the_one_naming_it(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "angels.txt": "Baseball club could change hands\n\n"
+            "The club's fans reacted with surprise on Tuesday. "
+            "The Los Angeles Angels may soon be up for sale. "
+            "Team owner Arte Moreno announced Tuesday that he has initiated a formal process "
+            "that could result in selling the franchise. "
+            "Forbes values the franchise at about $2.2 billion.\n",
+        },
+    )
+    answer = bot.ask(
+        "Which MLB team's owner announced that they have initiated a formal process that "
+        "could result in selling the franchise?"
+    )
+    assert answer.found
+    assert "Los Angeles Angels" in answer.text
+
+
 def test_the_lead_sentence_gets_the_lead_bonus(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
     bot = _bot_over(
         newsbot_factory,
