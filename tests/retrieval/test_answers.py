@@ -131,46 +131,54 @@ def test_instructions_inside_articles_are_only_quoted(newsbot_factory, tmp_path)
         )
 
 
-def test_a_sentence_that_says_only_the_show_brings_the_one_naming_it(
-    newsbot_factory, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    bot = _bot_over(
-        newsbot_factory,
-        tmp_path,
-        {
-            "squid.txt": "Netflix renews its biggest hit\n\n"
-            "“Squid Game” is officially coming back. "
-            "Netflix announced Sunday that the wildly popular South Korean show is green lit "
-            "for a second season. The director said the new season will bring back its hero. "
-            "The first season drew 1.65 billion hours of viewing in 28 days.\n",
-        },
-    )
-    answer = bot.ask("Which wildly popular show was recently green lit for a new season?")
-    assert answer.found
-    assert answer.text.startswith("“Squid Game” is officially coming back. [1] Netflix announced")
-
-
-def test_a_sentence_opening_with_the_asked_noun_brings_the_one_naming_it(
-    newsbot_factory, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
-    bot = _bot_over(
-        newsbot_factory,
-        tmp_path,
-        {
-            "angels.txt": "Baseball club could change hands\n\n"
-            "The club's fans reacted with surprise on Tuesday. "
-            "The Los Angeles Angels may soon be up for sale. "
-            "Team owner Arte Moreno announced Tuesday that he has initiated a formal process "
-            "that could result in selling the franchise. "
-            "Forbes values the franchise at about $2.2 billion.\n",
-        },
-    )
-    answer = bot.ask(
+_NAMING_CASES = [
+    pytest.param(
+        "Netflix renews its biggest hit\n\n"
+        "“Squid Game” is officially coming back. "
+        "Netflix announced Sunday that the wildly popular South Korean show is green lit "
+        "for a second season. The director said the new season will bring back its hero. "
+        "The first season drew 1.65 billion hours of viewing in 28 days.\n",
+        "Which wildly popular show was recently green lit for a new season?",
+        "“Squid Game” is officially coming back. [1] Netflix announced",
+        id="the-show-brings-its-name",
+    ),
+    pytest.param(
+        "Baseball club could change hands\n\n"
+        "The club's fans reacted with surprise on Tuesday. "
+        "The Los Angeles Angels may soon be up for sale. "
+        "Team owner Arte Moreno announced Tuesday that he has initiated a formal process "
+        "that could result in selling the franchise. "
+        "Forbes values the franchise at about $2.2 billion.\n",
         "Which MLB team's owner announced that they have initiated a formal process that "
-        "could result in selling the franchise?"
-    )
+        "could result in selling the franchise?",
+        "The Los Angeles Angels may soon be up for sale. [1] Team owner",
+        id="team-owner-brings-the-team",
+    ),
+    # The sentences that restate the question score higher on words alone; the one that
+    # names a state is what "which state" asks for.
+    pytest.param(
+        "Mega Millions jackpot won\n\n"
+        "The $1.3 billion Mega Millions jackpot ticket was purchased before Friday night's "
+        "drawing, lottery officials said. Mega Millions tickets can be purchased in 45 "
+        "states. The $1.3 billion Mega Millions prize is the third-largest lottery jackpot "
+        "in US history. The lottery ticket holder has not come forward yet, officials said. "
+        "The winning ticket was sold at a gas station in Des Plaines, Illinois. "
+        "Lottery sales soared in the week before the drawing.\n",
+        "In which state was the $1.3 billion Mega Millions lottery ticket purchased?",
+        "Des Plaines, Illinois.",
+        id="which-state-wants-a-state",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "question", "expected"), _NAMING_CASES)
+def test_an_answer_names_the_asked_thing(  # type: ignore[no-untyped-def]
+    newsbot_factory, tmp_path, text: str, question: str, expected: str
+) -> None:
+    bot = _bot_over(newsbot_factory, tmp_path, {"story.txt": text})
+    answer = bot.ask(question)
     assert answer.found
-    assert "Los Angeles Angels" in answer.text
+    assert expected in answer.text
 
 
 def test_the_lead_sentence_gets_the_lead_bonus(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -194,26 +202,6 @@ def test_the_lead_sentence_gets_the_lead_bonus(newsbot_factory, tmp_path) -> Non
         bot.answerer.config.lead_bonus
     )
     assert bot.answerer.config.lead_bonus > 0
-
-
-def test_which_state_brings_the_sentence_naming_a_state(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    bot = _bot_over(
-        newsbot_factory,
-        tmp_path,
-        {
-            "lottery.txt": "Mega Millions jackpot won\n\n"
-            "The $1.3 billion Mega Millions jackpot ticket was purchased before Friday night's "
-            "drawing, lottery officials said. Mega Millions tickets can be purchased in 45 "
-            "states. The $1.3 billion Mega Millions prize is the third-largest lottery jackpot "
-            "in US history. The lottery ticket holder has not come forward yet, officials said. "
-            "The winning ticket was sold at a gas station in Des Plaines, Illinois. "
-            "Lottery sales soared in the week before the drawing.\n",
-        },
-    )
-    # The sentences that restate the question score higher on words alone; the one that
-    # names a state is what "which state" asks for.
-    answer = bot.ask("In which state was the $1.3 billion Mega Millions lottery ticket purchased?")
-    assert answer.found and "Illinois" in answer.text
 
 
 _DIGEST = (
