@@ -206,7 +206,6 @@ class Answerer:
         # whose key words appear nowhere is probably not answered here.
         absent = (len(wanted) - len(weight)) * math.log(2.0 + len(candidates))
         recency = _recency(candidates) if question.latest else {}
-        places_asked, asked = question.kind == "which", question.text.lower()
         scored = []
         support = 0.0
         for candidate, sim, rank_sim, have in zip(
@@ -220,12 +219,8 @@ class Answerer:
             bonus = self._bonus(question, candidate)
             bonus += cfg.recency_bonus * recency.get(candidate.article.published or "", 0.0)
             score = cfg.dense_weight * float(rank_sim) + cfg.lexical_weight * coverage + bonus
-            if places_asked and names_a_place(question.noun, asked, candidate.text):
-                # "Which state" ranks up a sentence naming one, in proportion to how much of
-                # the question it covers (in full from a third): most news sentences name
-                # some country, and one off the story must not be lifted into the answer.
-                # Ranking only, not support, for the same reason.
-                score += cfg.place_bonus * min(1.0, 3 * coverage)
+            # Ranking only, not support: most news sentences name some country.
+            score += self._place_bonus(question, candidate.text, coverage)
             whole = matched / (total + absent) if total + absent else 0.0
             support = max(
                 support, cfg.dense_weight * float(sim) + cfg.lexical_weight * whole + bonus
@@ -288,6 +283,16 @@ class Answerer:
         if question.kind == "where":
             return 2 * cfg.type_bonus if has_place(text) else -cfg.unnamed_penalty
         return 0.0
+
+    def _place_bonus(self, question: Question, text: str, coverage: float) -> float:
+        """For "which country/state", a sentence naming one, in proportion to how much of the
+        question it covers (in full from a third): a sentence off the story that happens to
+        name a country must not be lifted into the answer."""
+        if question.kind != "which" or not names_a_place(
+            question.noun, question.text.lower(), text
+        ):
+            return 0.0
+        return self.config.place_bonus * min(1.0, 3 * coverage)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors for `texts`, from a bounded cache shared by questions and sentences.
