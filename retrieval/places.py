@@ -91,8 +91,9 @@ def _pattern(kind: str) -> re.Pattern[str]:
         names = {name.replace("_", " ") for name in listed.split()}
     # Longest first, so "South Korea" is read whole rather than as "Korea".
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    # "Washington, DC" is a city, not the state.
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])(?!,?\s*D\.?C\b)")
+    # "Washington, DC" is a city, not the state; "New Mexico" and "New Jersey" are states,
+    # not Mexico or Jersey.
+    return re.compile(rf"(?<![\w-])(?<!New )(?:{alternatives})(?![\w-])(?!,?\s*D\.?C\b)")
 
 
 def place_kind(noun: str) -> str | None:
