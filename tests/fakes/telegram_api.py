@@ -67,8 +67,10 @@ class FaultPlan:
     500 or 502; "429" answers Too Many Requests with `retry_after`. Whether a call fails
     depends only on the seed, the call (method and parameters) and how many identical calls
     came before it, so the bot's sends fail the same way whatever the thread timing. The kind
-    is drawn the same way, except that the first faults take each kind once, in turn, so that
-    even a short run meets every kind.
+    is drawn the same way, except that each method's first faults take each kind once, in
+    turn, so that even a short run meets every kind on every method it fails: which calls
+    took the rotation used to depend on thread timing, and a load run whose few failed sends
+    all drew "timeout" (delivered, so never retried) had no retried send to check.
     `redeliver_rate` is the share of updates Telegram delivers a second time, in a later
     getUpdates answer, as its at-least-once delivery allows.
     """
@@ -138,6 +140,7 @@ class FakeTelegramServer:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.commands: list[dict[str, Any]] = []
         self.fault_counts: Counter[str] = Counter()
+        self._method_faults: Counter[tuple[str, str]] = Counter()  # (method, kind) -> count
         self.redelivered: list[int] = []  # update ids delivered a second time
         self._updates: list[dict[str, Any]] = []
         self._history: dict[int, dict[str, Any]] = {}
@@ -422,10 +425,11 @@ class FakeTelegramServer:
             return None, 200, 0
         kind = rng.choice(plan.kinds)
         with self._cond:
-            unmet = [k for k in plan.kinds if not self.fault_counts[k]]
+            unmet = [k for k in plan.kinds if not self._method_faults[(method, k)]]
             if unmet:
                 kind = unmet[0]
             self.fault_counts[kind] += 1
+            self._method_faults[(method, kind)] += 1
         if kind == "429":
             return kind, 429, plan.retry_after
         if kind == "5xx":
