@@ -109,8 +109,8 @@ def names_the(noun: str, asked: str, text: str) -> bool:
 
 
 def names_a_place(noun: str | None, asked: str, text: str) -> bool:
-    """For "which country" or "which state", whether `text` names any country or US state
-    the question does not ("Italy's prime minister resigned")."""
+    """For "which country / state / continent / planet", whether `text` names one the
+    question does not ("Italy's prime minister resigned")."""
     kind = place_kind(noun) if noun else None
     return kind is not None and names_place(kind, asked, text)
 
