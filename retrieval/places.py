@@ -36,13 +36,15 @@ _NOT_COUNTRIES = frozenset(
     {"European Union", "Eurozone", "United Nations", "Unknown Region", "Outlying Oceania"}
 )
 
+# "Washington" alone is the US government or its capital ("concerns in Washington and
+# Seoul", "Washington, DC"); the state is "Washington state".
 _US_STATES = (
     "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida "
     "Georgia Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland "
     "Massachusetts Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada "
     "New_Hampshire New_Jersey New_Mexico New_York North_Carolina North_Dakota Ohio Oklahoma "
     "Oregon Pennsylvania Rhode_Island South_Carolina South_Dakota Tennessee Texas Utah "
-    "Vermont Virginia Washington West_Virginia Wisconsin Wyoming"
+    "Vermont Virginia Washington_state Washington_State West_Virginia Wisconsin Wyoming"
 )
 _CONTINENTS = "Africa Antarctica Asia Australia Europe North_America South_America Oceania"
 _PLANETS = "Mercury Venus Earth Mars Jupiter Saturn Uranus Neptune Pluto"
@@ -91,9 +93,8 @@ def _pattern(kind: str) -> re.Pattern[str]:
         names = {name.replace("_", " ") for name in listed.split()}
     # Longest first, so "South Korea" is read whole rather than as "Korea".
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    # "Washington, DC" is a city, not the state; "New Mexico" and "New Jersey" are states,
-    # not Mexico or Jersey.
-    return re.compile(rf"(?<![\w-])(?<!New )(?:{alternatives})(?![\w-])(?!,?\s*D\.?C\b)")
+    # "New Mexico" and "New Jersey" are states, not Mexico or Jersey.
+    return re.compile(rf"(?<![\w-])(?<!New )(?:{alternatives})(?![\w-])")
 
 
 def place_kind(noun: str) -> str | None:

@@ -181,6 +181,8 @@ def test_which_country_or_state_is_answered_by_naming_one() -> None:
     # A place the question names, a nationality, or a city named like a state: no answer.
     assert not names_a_place("nation", nation, "The Italian prime minister stepped down.")
     assert not names_a_place("state", "in which state was it sold?", "Washington, DC sold it.")
+    assert not names_a_place("state", "which state?", "It alarmed Washington and Seoul.")
+    assert names_a_place("state", "which state?", "Fires spread in Washington state.")
     assert not names_a_place("country", "which country burned?", "Fires spread in New Mexico.")
     assert names_a_place("state", "in which state was it sold?", "Sold in Des Plaines, Illinois.")
     # Only the kinds of place we can list.
