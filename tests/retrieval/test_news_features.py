@@ -15,6 +15,11 @@ from retrieval.speech import statements
 from retrieval.timeframe import timeframe
 
 
+def _attributed(text: str, shown: int = 10) -> list[tuple[str, str]]:
+    """Each statement of `text` as (its first `shown` characters, its speaker)."""
+    return [(s.sentence[:shown], s.speaker) for s in statements(text)]
+
+
 def test_he_said_resolves_to_last_named_speaker() -> None:
     text = (
         "Putin insisted Seoul has nothing to worry about. "
@@ -46,7 +51,7 @@ def test_a_speaker_named_after_a_description_is_the_speaker() -> None:
     )
     # "the Old Trafford boss" is not named, and Gloucestershire is a place: better no
     # speaker than a wrong one.
-    found = [(s.sentence[:12], s.speaker) for s in statements(text)]
+    found = _attributed(text, 12)
     assert found == [
         ("Responding t", "George Osborne"),
         ("“We've heard", "George Osborne"),
@@ -68,7 +73,7 @@ def test_a_family_or_ally_is_not_a_named_speaker() -> None:
     )
     # "family" reads like an adverb ("strongly"), and "Her" like a name at a sentence start;
     # "according to her brother" once matched the pronoun "he" inside "her".
-    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    found = _attributed(text)
     assert found == [("Her family", "Islan"), ("Putin stro", "Putin")]
 
 
@@ -83,7 +88,7 @@ def test_pronouns_days_and_job_titles_are_not_speakers() -> None:
     )
     # Over the BBC corpus, "I" (from “I think …”) had been the most quoted speaker of all,
     # with "They", "Earlier" and "Tuesday" not far behind.
-    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    found = _attributed(text)
     assert found == [
         ("“We played", "Frank Arnesen"),
         ("“I think w", "Frank Arnesen"),
@@ -104,7 +109,7 @@ def test_a_role_is_the_person_last_named_with_it_and_said_may_come_first() -> No
         "Said Wales assistant coach Scott Johnson: “They've worked hard.”"
     )
     # A deputy mayor is not "the mayor": that sentence names no one this article introduced.
-    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    found = _attributed(text)
     assert found == [
         ("The chance", "Gordon Brown"),
         ("“We will n", "Gordon Brown"),
@@ -128,7 +133,7 @@ def test_a_place_or_employer_after_a_preposition_is_not_the_speaker() -> None:
     # Over the BBC corpus "Lisbon", "Athens" and "Philadelphia" had been speakers, and
     # "Nomura" had said its analyst's words. The person before "of" speaks, and so does a
     # body ("Bank of ..."); a description before the verb may lack its closing comma.
-    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    found = _attributed(text)
     assert found == [
         ("Nicolas Sa", "Nicolas Sarkozy"),
         ("Detective ", "Paul Miller"),
@@ -154,7 +159,7 @@ def test_verbs_of_judgement_report_speech_but_not_in_the_passive() -> None:
     )
     # Before, "he said" went to whoever was last named with "said" ("Liam Fox"), and the
     # Irishman's quotes to the last speaker, here Clarke.
-    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    found = _attributed(text)
     assert found == [
         ("Martin Jol", "Martin Jol"),
         ("Mr Clarke ", "Charles Clarke"),
@@ -172,7 +177,7 @@ def test_the_nationality_refers_back_and_a_story_told_is_no_speech() -> None:
     )
     # Over the BBC corpus "The Russian added" had been nobody's, "the Brazilian confirmed"
     # the speaker "Brazilian", and "Wasp" (a film) had said its director's words.
-    found = [(s.sentence[:10], s.speaker) for s in statements(text)]
+    found = _attributed(text)
     assert found == [
         ("“I try to ", "Marat Safin"),
         ("The Russia", "Marat Safin"),
