@@ -60,9 +60,12 @@ def format_quotes_page(
     else:
         start = max(0, min(start, total - 1))
         spans = [(start, start + n) for n in range(min(per_page, total - start), 0, -1)]
+    names = Counter(q.speaker for q in quotes)
+    # One speaker is named in the heading; several ("Kim") are named on each statement.
+    who = names.most_common(1)[0][0] if len(names) == 1 else None
     # The longest page that fits one message: links and long sentences can fill one early.
     for first, last in spans:
-        text = _render(speaker, about, quotes, first, last, topic is None)
+        text = _render(speaker, about, quotes, first, last, who, topic is None)
         if utf16_len(text) <= limit or last - first == 1:
             break
     if utf16_len(text) > limit:  # one statement longer than a message
@@ -71,12 +74,17 @@ def format_quotes_page(
 
 
 def _render(
-    speaker: str, about: str, quotes: Sequence[Quote], first: int, last: int, no_topic: bool
+    speaker: str,
+    about: str,
+    quotes: Sequence[Quote],
+    first: int,
+    last: int,
+    only_speaker: str | None,
+    no_topic: bool,
 ) -> str:
+    """Statements `first` to `last` of `quotes`, under the name of `only_speaker` when all
+    are one person's, else of the requested `speaker` with each statement's own speaker."""
     shown = quotes[first:last]
-    names = Counter(q.speaker for q in quotes)
-    one_speaker = len(names) == 1
-    who = names.most_common(1)[0][0] if one_speaker else speaker
     total = len(quotes)
     if last - first == total:
         count = f"{total} statement{'s' if total != 1 else ''}, newest first"
@@ -84,10 +92,10 @@ def _render(
         count = f"the newest {last} of {total:,} statements"
     else:
         count = f"statements {first + 1}–{last} of {total:,}, newest first"
-    lines = [f"<b>What {esc(who)} said</b>{about} ({count})"]
+    lines = [f"<b>What {esc(only_speaker or speaker)} said</b>{about} ({count})"]
     for number, quote in enumerate(shown, start=first + 1):
         said = esc(quote.sentence.strip())
-        if not one_speaker:
+        if only_speaker is None:
             said = f"<b>{esc(quote.speaker)}:</b> {said}"
         details = [esc(part) for part in (quote.source, quote.published) if part]
         source = headline(quote.title, quote.url) + (f", {', '.join(details)}" if details else "")
