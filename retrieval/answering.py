@@ -28,48 +28,16 @@ from retrieval.composing import compose
 from retrieval.embedding import Embedder
 from retrieval.lexical import terms
 from retrieval.models import Answer, Article, Passage
+from retrieval.news_words import sentence_terms
 from retrieval.questions import Question
 
 logger = logging.getLogger(__name__)
 
 NOT_FOUND = "I couldn't find that in the indexed articles."
 
-# News copy names a country by its capital or seat of power ("Seoul warned", "the Kremlin
-# said"); a sentence using the metonym covers a question that names the country.
-_METONYMS = {
-    "seoul": "south korea",
-    "pyongyang": "north korea",
-    "moscow": "russia",
-    "kremlin": "russia",
-    "kyiv": "ukraine",
-    "kiev": "ukraine",
-    "beijing": "china",
-    "washington": "united states us america",
-    "whitehall": "uk britain",
-    "london": "uk britain",
-    "paris": "france",
-    "berlin": "germany",
-    "tokyo": "japan",
-    "tehran": "iran",
-    "jerusalem": "israel",
-    "brussels": "eu european union",
-    "ankara": "turkey",
-    "riyadh": "saudi arabia",
-    "delhi": "india",
-    "islamabad": "pakistan",
-    "kabul": "afghanistan",
-}
-_METONYM_TERMS = {k: set(terms(v)) for k, v in _METONYMS.items()}
 _CALENDAR = frozenset(
     terms(" ".join([*calendar.day_name, *calendar.month_name, *calendar.day_abbr]))
 )
-
-
-def sentence_terms(text: str) -> set[str]:
-    found = set(terms(text))
-    for word in list(found):
-        found |= _METONYM_TERMS.get(word, set())
-    return found
 
 
 class Answerer:

@@ -8,10 +8,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.answering import sentence_terms
 from retrieval.fingerprint import code_fingerprint
 from retrieval.lexical import terms
 from retrieval.manifest import Manifest
+from retrieval.news_words import sentence_terms
 from retrieval.speech import speaker_matches, statements
 
 logger = logging.getLogger(__name__)

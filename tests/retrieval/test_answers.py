@@ -171,6 +171,33 @@ _NAMING_CASES = [
 ]
 
 
+def test_news_wording_for_the_same_act_counts_as_the_same_words(  # type: ignore[no-untyped-def]
+    newsbot_factory, tmp_path
+) -> None:
+    # News says "resigned" where a question says "stepped down". Read word for word, the
+    # resignation shares only "prime minister" with the question, and the UK sentence,
+    # which also has "prime minister" and sits in a "this week" story, ranked above it.
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "rome.txt": "Italian parliament dissolved\n\n"
+            "Italy's President Sergio Mattarella dissolved parliament on Thursday, triggering "
+            "a snap election after the resignation of Prime Minister Mario Draghi. "
+            "Draghi, a former head of the European Central Bank, had led a national unity "
+            "government since early 2021. The vote is expected in September.\n",
+            "heat.txt": "Heat wave grips Europe\n\n"
+            "Temperatures passed 40C in London this week. "
+            "The UK prime minister was criticised for a lack of preparedness. "
+            "Firefighters fought blazes across France and Spain.\n",
+        },
+    )
+    question = "The prime minister of which European nation stepped down this week?"
+    scored, _ = bot.answerer.score(parse(question), bot.search(question, k=5))
+    assert "resignation of Prime Minister Mario Draghi" in scored[0][1].text
+    assert bot.ask(question).found
+
+
 @pytest.mark.parametrize(("text", "question", "expected"), _NAMING_CASES)
 def test_an_answer_names_the_asked_thing(  # type: ignore[no-untyped-def]
     newsbot_factory, tmp_path, text: str, question: str, expected: str
