@@ -80,18 +80,21 @@ class Answerer:
             held = self.rare_coverage(question, answer)
             unknown = self.unknown_names(question)
             uncounted = _lacks_asked_quantity(question, answer)
+            off_topic = _misses_the_topic(question, answer)
             # The cited articles are among the scored candidates': no second read.
             read = {c.article.article_id: c.article for _, c in scored}
             elsewhere = self.names_elsewhere(question, answer, read)
-            if held < cfg.min_rare_coverage or unknown or uncounted or elsewhere:
+            if held < cfg.min_rare_coverage or unknown or uncounted or elsewhere or off_topic:
                 logger.debug(
                     "declined: support %.2f, rare words held %.2f, names the index lacks %s, "
-                    "names the cited articles lack %s, no count of the asked unit %s",
+                    "names the cited articles lack %s, no count of the asked unit %s, "
+                    "not on the asked topic %s",
                     support,
                     held,
                     unknown,
                     elsewhere,
                     uncounted,
+                    off_topic,
                 )
                 return Answer(question=question.text, text=NOT_FOUND, found=False)
         return answer
@@ -292,6 +295,17 @@ def _lacks_asked_quantity(question: Question, answer: Answer) -> bool:
     if question.kind != "number" or not question.unit:
         return False
     return not any(has_quantity(c.quote, question.unit) for c in answer.citations)
+
+
+def _misses_the_topic(question: Question, answer: Answer) -> bool:
+    """A "what did X say about Y" answer none of whose sentences touches Y: with no words of
+    X's on record the question is answered as an ordinary one, and a sentence that merely
+    names X ("the mysteries surrounding the Pope") says nothing about Y."""
+    if question.kind != "say" or not question.topic:
+        return False
+    wanted = set(terms(question.topic))
+    have = set().union(*(sentence_terms(c.quote) for c in answer.citations))
+    return bool(wanted) and not any(_stem_meets(t, have) for t in wanted)
 
 
 def _stem_meets(term: str, have: set[str], least: int = 4) -> bool:

@@ -171,6 +171,30 @@ _NAMING_CASES = [
 ]
 
 
+def test_what_someone_said_on_a_topic_no_cited_sentence_touches_is_declined(  # type: ignore[no-untyped-def]
+    newsbot_factory, tmp_path
+) -> None:
+    # Nothing the Pope said is on record, so the question is read as an ordinary one; the
+    # sentence that names him shares "Pope" and "said" with it but nothing about AI.
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "novel.txt": "Vatican thriller tops book charts\n\n"
+            "Dan Brown's novel has topped the charts for a third week. The novel deals with "
+            "moral issues such as the debate between science and religion and also seeks to "
+            "uncover some of the mysteries surrounding the Pope and what he has said about "
+            "science. Critics said the plot was far-fetched. Sales passed two million copies "
+            "on Friday.\n",
+            "robots.txt": "Robot maker expands\n\n"
+            "A Japanese robot maker opened a new factory on Tuesday. The company said demand "
+            "for its machines had doubled. Its newest robot sorts parcels, engineers said.\n",
+        },
+    )
+    assert not bot.ask("What did the Pope say about artificial intelligence?").found
+    assert bot.ask("What did the Pope say about science?").found
+
+
 def test_news_wording_for_the_same_act_counts_as_the_same_words(  # type: ignore[no-untyped-def]
     newsbot_factory, tmp_path
 ) -> None:
