@@ -65,10 +65,19 @@ _NOT_A_SUBJECT = re.compile(rf"\b{_PLACE_LINK}\s+$")
 # ... unless a person comes before it: "Nicolas Sarkozy of France said", "Detective
 # Inspector Paul Miller of Thames Valley Police said", "Bob Geldof in July said".
 _PERSON_OF = re.compile(rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>{_PLACE_LINK})\s+$")
+# "quoted by The Australian as saying" is the passive: the paper is not the one quoted.
+_QUOTED_AS = rf"(?!by\b)(?:[\w’'\-]+\s+){{0,4}}?{_FULL_NAME}\s+as\s+(?:saying|telling)\b"
 # Ordered: the first pattern that matches a sentence names its speaker.
 _PATTERNS = tuple(
     re.compile(p)
     for p in (
+        # “...,” the agency quoted Peoplesoft worker David Ogden as saying: the one quoted
+        # speaks, not the outlet.
+        rf"[”\"’],?\s+[^“”\"]{{0,40}}?\bquoted\s+{_QUOTED_AS}",
+        rf"\bquoted\s+{_QUOTED_AS}",
+        # Geoff Dixon was quoted by The Australian newspaper as saying
+        rf"(?<![\w’'\-]){_SPEAKER}\s+(?:was\s+|is\s+|has\s+been\s+)?quoted\s+"
+        rf"(?:by\s+[^.,“”\"]{{1,60}}?\s+)?as\s+(?:saying|telling)\b",
         # “...,” Putin said / “...,” he said / ”... said Edward Howell
         rf"[”\"’],?\s+{_SPEAKER}\s+(?:also\s+|then\s+)?(?:{_VERBS})\b",
         rf"[”\"’],?\s+(?:{_VERBS})\s+{_SPEAKER}{_NAME_ENDS}",
@@ -92,6 +101,9 @@ _PATTERNS = tuple(
     )
 )
 
+# Tried only on sentences that hold "quoted" (most don't): on every sentence they cost a
+# sixth of the extraction time. Kept by id, as hashing a compiled pattern hashes its text.
+_ONLY_IF_QUOTED = frozenset(id(p) for p in _PATTERNS if "quoted" in p.pattern)
 # The patterns that tag a closing quote with its speaker ("…,” said X): a quote running over
 # several sentences is given where it closes.
 _QUOTE_TAGS = tuple(p for p in _PATTERNS if p.pattern.startswith("[”"))
@@ -105,8 +117,11 @@ _ROLE_PATTERNS = (
     re.compile(rf"[”\"’],?\s+the\s+{_ROLE}\s+(?:{_VERBS})\b"),
 )
 
-# A quote given to someone not named: “…,” said the Old Trafford boss.
-_UNNAMED_SPEAKER = re.compile(rf"[”\"’],?\s+(?:{_VERBS})\s+(?:the|a|an|one|his|her|their)\b")
+# A quote given to someone not named: “…,” said the Old Trafford boss; “…,” the newspaper
+# quoted the executive as saying.
+_UNNAMED_SPEAKER = re.compile(
+    rf"[”\"’],?\s+(?:(?:{_VERBS})\s+|[^“”\"]{{0,40}}?\bquoted\s+)(?:the|a|an|one|his|her|their)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -203,7 +218,10 @@ def _closes_quote(sentence: str) -> bool:
 
 
 def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) -> str | None:
+    quoted = "quoted" in sentence
     for pattern in patterns:
+        if not quoted and id(pattern) in _ONLY_IF_QUOTED:
+            continue
         for match in pattern.finditer(sentence):
             who = match.group("who")
             if (

@@ -185,6 +185,27 @@ def test_the_nationality_refers_back_and_a_story_told_is_no_speech() -> None:
     ]
 
 
+def test_whom_a_paper_quotes_is_the_speaker_and_a_group_is_nobody() -> None:
+    text = (
+        "Oracle is cutting 5,000 jobs, Larry Ellison said. "
+        "“We're mourning a great company,” the agency quoted Peoplesoft worker David Ogden "
+        "as saying. "
+        "Chief executive Geoff Dixon was quoted by The Australian as saying costs must fall. "
+        "“It caught HSBC by surprise,” the newspaper quoted an insider as saying. "
+        "“It was a wonderful present.” "
+        "Prosecutors said the sale was illegal. "
+        "Nevertheless, Mr Ellison said the deal was done."
+    )
+    # Over the BBC corpus the quoted worker's words had been "Correspondents'", the insider's
+    # had run on from the last speaker, and "Prosecutors" and "Nevertheless" were speakers.
+    assert _attributed(text) == [
+        ("Oracle is ", "Larry Ellison"),
+        ("“We're mou", "David Ogden"),
+        ("Chief exec", "Geoff Dixon"),
+        ("Neverthele", "Larry Ellison"),
+    ]
+
+
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
 
 
