@@ -126,6 +126,9 @@ NOT_PEOPLE = frozenset(
         "Nevertheless",
         "Nonetheless",
         "Afterwards",
+        "Overall",
+        # "Member states" (of the EU) are not someone called Member who "states"
+        "Member",
         # possessives: "Her family asked …" is the family, not "Her"
         "Her",
         "His",

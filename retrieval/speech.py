@@ -37,7 +37,8 @@ _VERBS = (
     r"(?:condemned|criticised|criticized|welcomed|dismissed|praised|defended)"
     r"(?!\s+(?:by|for|as)\b)"
 )
-_NAME_WORD = r"[A-Z][\w’'\-&]*(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
+# An initial counts as a word of a name when a capitalised word follows ("Mr R. Sridharan").
+_NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'\-&]*)(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
 _NAME = rf"(?:{_NAME_WORD})(?:\s+{_NAME_WORD}){{0,3}}"
 # \b: "according to her brother Islan" is not "according to he".
 _PRONOUN = r"(?:he|she|He|She)\b"

@@ -206,6 +206,16 @@ def test_whom_a_paper_quotes_is_the_speaker_and_a_group_is_nobody() -> None:
     ]
 
 
+def test_an_initial_is_part_of_the_name_and_an_opening_word_is_not() -> None:
+    text = (
+        "“Digging is a task,” said Mr R. Sridharan, vice president of networks. "
+        "Overall, Halifax said prices rose. "
+        "The report said: “Member states still do not report fraud.”"
+    )
+    # Over the BBC corpus these had been "R", "Overall" and "Member" (who "states").
+    assert _attributed(text) == [("“Digging i", "R. Sridharan"), ("Overall, H", "Halifax")]
+
+
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
 
 
