@@ -76,8 +76,9 @@ _PATTERNS = tuple(
         # speaks, not the outlet.
         rf"[”\"’],?\s+[^“”\"]{{0,40}}?\bquoted\s+{_QUOTED_AS}",
         rf"\bquoted\s+{_QUOTED_AS}",
-        # Geoff Dixon was quoted by The Australian newspaper as saying
-        rf"(?<![\w’'\-]){_SPEAKER}\s+(?:was\s+|is\s+|has\s+been\s+)?quoted\s+"
+        # Geoff Dixon was quoted by The Australian newspaper as saying; ..., Louis Michel, was
+        # quoted as saying
+        rf"(?<![\w’'\-]){_SPEAKER},?\s+(?:was\s+|is\s+|has\s+been\s+)?quoted\s+"
         rf"(?:by\s+[^.,“”\"]{{1,60}}?\s+)?as\s+(?:saying|telling)\b",
         # “...,” Putin said / “...,” he said / ”... said Edward Howell
         rf"[”\"’],?\s+{_SPEAKER}\s+(?:also\s+|then\s+)?(?:{_VERBS})\b",
@@ -119,9 +120,10 @@ _ROLE_PATTERNS = (
 )
 
 # A quote given to someone not named: “…,” said the Old Trafford boss; “…,” the newspaper
-# quoted the executive as saying.
+# quoted the executive as saying; “…,” the Arsenal boss is quoted as saying.
 _UNNAMED_SPEAKER = re.compile(
     rf"[”\"’],?\s+(?:(?:{_VERBS})\s+|[^“”\"]{{0,40}}?\bquoted\s+)(?:the|a|an|one|his|her|their)\b"
+    rf"|[”\"’],?\s+(?:the|a|an|his|her|their)\s+[^“”\"]{{0,40}}?\b(?:is|was)\s+quoted\s+as\b"
 )
 
 

@@ -194,7 +194,8 @@ def test_whom_a_paper_quotes_is_the_speaker_and_a_group_is_nobody() -> None:
         "“It caught HSBC by surprise,” the newspaper quoted an insider as saying. "
         "“It was a wonderful present.” "
         "Prosecutors said the sale was illegal. "
-        "Nevertheless, Mr Ellison said the deal was done."
+        "Nevertheless, Mr Ellison said the deal was done. "
+        "“I have no relations with him,” the Arsenal boss is quoted as saying."
     )
     # Over the BBC corpus the quoted worker's words had been "Correspondents'", the insider's
     # had run on from the last speaker, and "Prosecutors" and "Nevertheless" were speakers.
