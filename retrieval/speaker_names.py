@@ -339,6 +339,9 @@ def clean_name(raw: str) -> str:
     """The person's name in a capitalised run: "Culture Secretary Tessa Jowell" -> "Tessa
     Jowell", "Russia's President Vladimir Putin" -> "Vladimir Putin"."""
     words = raw.split()
+    # "Fox TV's Bill O'Reilly": what comes before a possessive is where they work.
+    owner = max((i for i, w in enumerate(words[:-1]) if _POSSESSIVE.search(w)), default=-1)
+    words = words[owner + 1 :]
     last_title = max((i for i, w in enumerate(words[:-1]) if w in TITLES), default=-1)
     # "US State Department" and "the Foreign Office" are bodies: their titles stay.
     body = bool(words) and words[-1] in INSTITUTIONS

@@ -207,14 +207,25 @@ def test_whom_a_paper_quotes_is_the_speaker_and_a_group_is_nobody() -> None:
     ]
 
 
-def test_an_initial_is_part_of_the_name_and_an_opening_word_is_not() -> None:
+def test_an_initial_is_part_of_the_name_and_an_opening_phrase_is_not() -> None:
     text = (
         "“Digging is a task,” said Mr R. Sridharan, vice president of networks. "
         "Overall, Halifax said prices rose. "
-        "The report said: “Member states still do not report fraud.”"
+        "The report said: “Member states still do not report fraud.” "
+        "Fox TV's Bill O'Reilly said he would be watching. "
+        "Of Hepburn, he said: “Her career is inspiring.” "
+        "A UK Independence Party MEP suggested Germany saw the EU as an empire. "
+        "On Monday Tony Blair insisted the plan was sound."
     )
-    # Over the BBC corpus these had been "R", "Overall" and "Member" (who "states").
-    assert _attributed(text) == [("“Digging i", "R. Sridharan"), ("Overall, H", "Halifax")]
+    # Over the BBC corpus these had been "R", "Overall", "Member" (who "states"), "Fox TV's
+    # Bill O'Reilly", "Of Hepburn" and "UK Independence Party MEP".
+    assert _attributed(text) == [
+        ("“Digging i", "R. Sridharan"),
+        ("Overall, H", "Halifax"),
+        ("Fox TV's B", "Bill O'Reilly"),
+        ("Of Hepburn", "Bill O'Reilly"),
+        ("On Monday ", "Tony Blair"),
+    ]
 
 
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
