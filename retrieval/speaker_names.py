@@ -35,6 +35,9 @@ BODIES = (
     | INSTITUTIONS
 )
 
+# Words that end the name of a place: "St Fintian's High School said" is the school.
+_PLACE_NOUNS = frozenset(["Centre", "Center", "School", "Hospital", "Stadium", "Park", "Street"])
+
 # Capitalised words that begin a run but name nobody: determiners, pronouns, prepositions,
 # days and months ("On Friday Blair said").
 NOT_PEOPLE = frozenset(
@@ -339,9 +342,11 @@ def clean_name(raw: str) -> str:
     """The person's name in a capitalised run: "Culture Secretary Tessa Jowell" -> "Tessa
     Jowell", "Russia's President Vladimir Putin" -> "Vladimir Putin"."""
     words = raw.split()
-    # "Fox TV's Bill O'Reilly": what comes before a possessive is where they work.
+    # "Fox TV's Bill O'Reilly": what comes before a possessive is where they work. But "the
+    # Information Commissioner's Office" and "St David's Shopping Centre" are one name.
     owner = max((i for i, w in enumerate(words[:-1]) if _POSSESSIVE.search(w)), default=-1)
-    words = words[owner + 1 :]
+    if words and words[-1] not in BODIES | _PLACE_NOUNS:
+        words = words[owner + 1 :]
     last_title = max((i for i, w in enumerate(words[:-1]) if w in TITLES), default=-1)
     # "US State Department" and "the Foreign Office" are bodies: their titles stay.
     body = bool(words) and words[-1] in INSTITUTIONS
