@@ -215,7 +215,8 @@ def test_an_initial_is_part_of_the_name_and_an_opening_phrase_is_not() -> None:
         "Fox TV's Bill O'Reilly said he would be watching. "
         "Of Hepburn, he said: “Her career is inspiring.” "
         "A UK Independence Party MEP suggested Germany saw the EU as an empire. "
-        "On Monday Tony Blair insisted the plan was sound."
+        "On Monday Tony Blair insisted the plan was sound. "
+        "St Fintian's High School says it is named in the video."
     )
     # Over the BBC corpus these had been "R", "Overall", "Member" (who "states"), "Fox TV's
     # Bill O'Reilly", "Of Hepburn" and "UK Independence Party MEP".
@@ -225,6 +226,7 @@ def test_an_initial_is_part_of_the_name_and_an_opening_phrase_is_not() -> None:
         ("Fox TV's B", "Bill O'Reilly"),
         ("Of Hepburn", "Bill O'Reilly"),
         ("On Monday ", "Tony Blair"),
+        ("St Fintian", "St Fintian's High School"),
     ]
 
 
