@@ -64,10 +64,14 @@ _ANYWHERE = rf"\b{_SPEAKER}\s+(?:{_ADVERB})?(?:{_VERBS})\b"
 # "a summit in Lisbon pledged", "an analyst at Nomura told": a place or employer after a
 # preposition is not the speaker.
 _PLACE_LINK = r"(?:in|at|of|from)"
-_NOT_A_SUBJECT = re.compile(rf"\b{_PLACE_LINK}\s+$")
+# "Pasquale D'Amuro of the FBI called": "the" may come between; but "a report in the Sunday
+# Telegraph claims" is the paper's claim.
+_NOT_A_SUBJECT = re.compile(rf"\b(?:{_PLACE_LINK}|(?:at|of|from)\s+the)\s+$")
 # ... unless a person comes before it: "Nicolas Sarkozy of France said", "Detective
 # Inspector Paul Miller of Thames Valley Police said", "Bob Geldof in July said".
-_PERSON_OF = re.compile(rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>{_PLACE_LINK})\s+$")
+_PERSON_OF = re.compile(
+    rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>{_PLACE_LINK})\s+(?:(?<!in\s)the\s+)?$"
+)
 # "quoted by The Australian as saying" is the passive: the paper is not the one quoted.
 _QUOTED_AS = rf"(?!by\b)(?:[\w’'\-]+\s+){{0,4}}?{_FULL_NAME}\s+as\s+(?:saying|telling)\b"
 # A capitalised run that opens with a preposition is a phrase before the subject ("By

@@ -128,7 +128,9 @@ def test_a_place_or_employer_after_a_preposition_is_not_the_speaker() -> None:
         "Tony Blair has pledged to “never, ever” attack Michael Howard. "
         "S&P said the debt is a good bet. "
         "The Foreign Office says 41 Britons died. "
-        "But Band Aid founder Bob Geldof in July said he was sick of it."
+        "But Band Aid founder Bob Geldof in July said he was sick of it. "
+        "Lt Col Eric Schnaible of the PCO told the agency it was a mutual separation. "
+        "A report in the Sunday Telegraph claims Mr Milburn is unwilling."
     )
     # Over the BBC corpus "Lisbon", "Athens" and "Philadelphia" had been speakers, and
     # "Nomura" had said its analyst's words. The person before "of" speaks, and so does a
@@ -143,6 +145,8 @@ def test_a_place_or_employer_after_a_preposition_is_not_the_speaker() -> None:
         ("S&P said t", "S&P"),  # not "P"
         ("The Foreig", "Foreign Office"),  # not "Office"
         ("But Band A", "Bob Geldof"),
+        ("Lt Col Eri", "Eric Schnaible"),  # "of the PCO" is where he works
+        ("A report i", "Telegraph"),  # a report in a paper is the paper's
     ]
 
 
