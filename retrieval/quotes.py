@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS meta (
 def extractor_version() -> str:
     """Changes whenever the code that finds statements does: a book written by other code
     is read again, so an upgrade's better attributions reach old indexes too."""
-    return code_fingerprint(("speech.py", "speaker_names.py", "sentences.py"))
+    return code_fingerprint(("speech.py", "speech_subjects.py", "speaker_names.py", "sentences.py"))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ bodies that speak, and the name a capitalised run holds."""
 
 from __future__ import annotations
 
+import calendar
+import itertools
 import re
 
 # Words that end a body's name: "US State Department" is no one, and keeps its "State".
@@ -43,6 +45,22 @@ _PLACE_NOUNS = frozenset(["Centre", "Center", "School", "Hospital", "Stadium", "
 NOT_PEOPLE = frozenset(
     [
         "The",
+        "A",
+        "An",
+        "One",
+        "Another",
+        # a question's first word ("Can Yahoo win back search?")
+        "Can",
+        "Could",
+        "Should",
+        "Does",
+        "Did",
+        "Why",
+        "What",
+        "How",
+        "Where",
+        "Is",
+        "Are",
         "This",
         "That",
         "These",
@@ -348,6 +366,29 @@ DEMONYMS = frozenset(
         "Aussie",
     ]
 )
+
+
+# A capitalised run as news copy names someone: words that begin with a capital, and the
+# particles of names ("de", "van", "bin").
+NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'\-&]*)(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
+NAME = rf"(?:{NAME_WORD})(?:\s+{NAME_WORD}){{0,3}}"
+# A capitalised run that opens with a preposition is a phrase before the subject ("By
+# September, BT announced").
+_PREPOSITIONS = frozenset(
+    ["Of", "Like", "Unlike", "By", "With", "Without", "For", "From", "In", "On", "At", "To"]
+)
+_CALENDAR = frozenset(w for w in (*calendar.day_name, *calendar.month_name) if w)
+
+
+def opens_with_a_phrase(who: str) -> bool:
+    """ "Of Hepburn", "At Heathrow", "By September": a run that opens with a preposition is
+    no speaker, unless a day or month follows it and the subject after that ("On Tuesday
+    Mitsubishi confirmed", "On Monday Tony Blair insisted")."""
+    words = who.split()
+    if words[0] not in _PREPOSITIONS:
+        return False
+    rest = list(itertools.dropwhile(_CALENDAR.__contains__, words[1:]))
+    return not rest or len(rest) == len(words) - 1
 
 
 def clean_name(raw: str) -> str:

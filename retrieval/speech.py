@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
-import itertools
 import logging
 import re
 from collections.abc import Sequence
@@ -14,12 +12,15 @@ from retrieval.sentences import sentence_spans
 from retrieval.speaker_names import (
     BODIES,
     DEMONYMS,
+    NAME,
     NATIONALS,
     NOT_PEOPLE,
     TITLES,
     NameBook,
     clean_name,
+    opens_with_a_phrase,
 )
+from retrieval.speech_subjects import named_subject, still_quoting
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +40,10 @@ _VERBS = (
     r"(?:condemned|criticised|criticized|welcomed|dismissed|praised|defended)"
     r"(?!\s+(?:by|for|as)\b)"
 )
-# An initial counts as a word of a name when a capitalised word follows ("Mr R. Sridharan").
-_NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'\-&]*)(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
-_NAME = rf"(?:{_NAME_WORD})(?:\s+{_NAME_WORD}){{0,3}}"
 # \b: "according to her brother Islan" is not "according to he".
 _PRONOUN = r"(?:he|she|He|She)\b"
 _PRONOUN_WORDS = frozenset({"he", "she", "He", "She"})
-_SPEAKER = rf"(?P<who>{_NAME}|{_PRONOUN})"
+_SPEAKER = rf"(?P<who>{NAME}|{_PRONOUN})"
 # Where a description comes before the name ("said the Old Trafford boss", "from Hartpury,
 # Gloucestershire, said"), only a first and last name without a possessive, ending the
 # phrase, is a person.
@@ -70,16 +68,10 @@ _NOT_A_SUBJECT = re.compile(rf"\b(?:{_PLACE_LINK}|(?:at|of|from)\s+the)\s+$")
 # ... unless a person comes before it: "Nicolas Sarkozy of France said", "Detective
 # Inspector Paul Miller of Thames Valley Police said", "Bob Geldof in July said".
 _PERSON_OF = re.compile(
-    rf"(?<![\w’'\-])(?P<who>{_NAME})\s+(?P<link>{_PLACE_LINK})\s+(?:(?<!in\s)the\s+)?$"
+    rf"(?<![\w’'\-])(?P<who>{NAME})\s+(?P<link>{_PLACE_LINK})\s+(?:(?<!in\s)the\s+)?$"
 )
 # "quoted by The Australian as saying" is the passive: the paper is not the one quoted.
 _QUOTED_AS = rf"(?!by\b)(?:[\w’'\-]+\s+){{0,4}}?{_FULL_NAME}\s+as\s+(?:saying|telling)\b"
-# A capitalised run that opens with a preposition is a phrase before the subject ("By
-# September, BT announced"), and one after "a" describes someone unnamed.
-_PREPOSITIONS = frozenset(
-    ["Of", "Like", "Unlike", "By", "With", "Without", "For", "From", "In", "On", "At", "To"]
-)
-_CALENDAR = frozenset(w for w in (*calendar.day_name, *calendar.month_name) if w)
 # "according to a World Bank report" is the World Bank's word.
 _INDEFINITE = re.compile(r"(?<![\w’'\-])(?<!according to )(?:[Aa]n?)\s+$")
 # Ordered: the first pattern that matches a sentence names its speaker.
@@ -111,6 +103,8 @@ _PATTERNS = tuple(
         rf"\baccording to\s+(?:\w+\s+){{0,4}}?{_SPEAKER}",
         # ... shadow chief secretary to the Treasury, George Osborne, said:
         rf",\s+{_FULL_NAME},\s+(?:{_ADVERB})?(?:{_VERBS})\b",
+        # ... remains undimmed, Alan Milburn, Labour's election strategist told Radio 4
+        rf",\s+{_FULL_NAME},\s+[\w’'\-]+['’]s\s+(?:[a-z\-]+\s+){{0,3}}(?:{_VERBS})\b",
         # “...,” David Kim, an analyst at Sejong Securities, told Reuters.
         rf"[”\"’],?\s+{_SPEAKER},[^,“”\"]{{1,80}}?,?\s+(?:{_VERBS})\b",
         _ANYWHERE,
@@ -135,6 +129,10 @@ _ROLE_PATTERNS = (
 
 # A quote given to someone not named: “…,” said the Old Trafford boss; “…,” the newspaper
 # quoted the executive as saying; “…,” the Arsenal boss is quoted as saying.
+# "A spokesman for the company said", "Mr Blair's official spokesman said:".
+_SPOKESPERSON = re.compile(
+    rf"\bspokes(?:man|woman|person)\s+(?:for\s+[^,.“”\"]{{1,60}}?\s+)?(?:{_VERBS})\b"
+)
 _UNNAMED_SPEAKER = re.compile(
     rf"[”\"’],?\s+(?:(?:{_VERBS})\s+|[^“”\"]{{0,40}}?\bquoted\s+)(?:the|a|an|one|his|her|their)\b"
     rf"|[”\"’],?\s+(?:the|a|an|his|her|their)\s+[^“”\"]{{0,40}}?\b(?:is|was)\s+quoted\s+as\b"
@@ -165,6 +163,10 @@ def statements(text: str) -> tuple[Statement, ...]:
     """
     book = NameBook()
     last_speaker: str | None = None
+    # The person the last sentence without speech was about ("Ms Kelly has not set out her
+    # views. ..., she said."): whom a pronoun means, though not whom a bare quote continues.
+    subject: str | None = None
+    in_quote = False
     found: list[Statement] = []
     spans = list(sentence_spans(text))
     for i, (start, end) in enumerate(spans):
@@ -177,14 +179,16 @@ def statements(text: str) -> tuple[Statement, ...]:
         speaker = _speaker_of(sentence)
         direct = _is_quote(sentence)
         if speaker in _PRONOUN_WORDS:
-            speaker = last_speaker
+            # Not the sentence's own subject: in "Mr Blair has failed, he claimed" it is
+            # whom the speaker talks about.
+            speaker = subject or last_speaker
         elif speaker in NATIONALS:  # someone else speaks, unnamed
             speaker = last_speaker = None
         elif speaker:
             speaker = book.learn(speaker)
         elif by_role := _role_speaker(sentence, book):
             speaker = by_role
-        elif _UNNAMED_SPEAKER.search(sentence):
+        elif _UNNAMED_SPEAKER.search(sentence) or _SPOKESPERSON.search(sentence):
             last_speaker = None  # “…,” said the club's boss: someone else speaks now
         elif tagged := _tag_where_quote_closes(text, spans[i : i + 1 + _LOOK_AHEAD]):
             speaker = book.learn(tagged)
@@ -193,7 +197,11 @@ def statements(text: str) -> tuple[Statement, ...]:
             speaker = last_speaker
         if speaker:
             last_speaker = speaker
+            subject = None
             found.append(Statement(speaker, sentence, start, end, direct))
+        elif not direct and not in_quote:
+            subject = named_subject(sentence, book) or subject
+        in_quote = still_quoting(sentence, in_quote)
     return tuple(found)
 
 
@@ -255,9 +263,7 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
             start = match.start("who")
             # (Only the few characters before the name: a search of the whole sentence
             # before it would cost a tenth of the extraction.)
-            if _a_phrase_before_the_subject(who) or _INDEFINITE.search(
-                sentence, max(0, start - 16), start
-            ):
+            if opens_with_a_phrase(who) or _INDEFINITE.search(sentence, max(0, start - 16), start):
                 continue  # "Of Hepburn, she said", "A UK Independence Party MEP suggested"
             if who in _PRONOUN_WORDS:
                 return who
@@ -267,17 +273,6 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
             if name and name.split()[0] not in NOT_PEOPLE:
                 return name
     return None
-
-
-def _a_phrase_before_the_subject(who: str) -> bool:
-    """ "Of Hepburn", "At Heathrow", "By September": a run that opens with a preposition is
-    no speaker, unless a day or month follows it and the subject after that ("On Tuesday
-    Mitsubishi confirmed", "On Monday Tony Blair insisted")."""
-    words = who.split()
-    if words[0] not in _PREPOSITIONS:
-        return False
-    rest = list(itertools.dropwhile(_CALENDAR.__contains__, words[1:]))
-    return not rest or len(rest) == len(words) - 1
 
 
 def _the_national(who: str, before: str) -> bool:
