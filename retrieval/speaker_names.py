@@ -288,7 +288,7 @@ TITLES = frozenset(
         "Korean",
     ]
 )
-_POSSESSIVE = re.compile(r"[’']s$")
+_POSSESSIVE = re.compile(r"[’']s$|[sS][’']$")
 
 _HONORIFICS = frozenset(["Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady"])
 _SUBORDINATE = frozenset(["Deputy", "Vice", "Shadow", "Assistant", "Former", "Acting", "Junior"])

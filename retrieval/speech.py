@@ -40,6 +40,12 @@ _VERBS = (
     r"(?:condemned|criticised|criticized|welcomed|dismissed|praised|defended)"
     r"(?!\s+(?:by|for|as)\b)"
 )
+# The verbs of a tag after what was said ("..., said Mr Straw"); "told X" names the listener.
+_TAG_VERBS = (
+    "said|says|added|adds|insisted|insists|noted|notes|argued|argues|explained|explains|"
+    "warned|warns|claimed|claims|stressed|stresses|wrote|writes|admitted|admits|confirmed|"
+    "suggested|suggests|predicted|predicts|cautioned|commented|reckons"
+)
 # \b: "according to her brother Islan" is not "according to he".
 _PRONOUN = r"(?:he|she|He|She)\b"
 _PRONOUN_WORDS = frozenset({"he", "she", "He", "She"})
@@ -96,6 +102,9 @@ _PATTERNS = tuple(
         # Said Mr Fogg: "…" / Said Wales assistant coach Scott Johnson: "…"
         rf"^Said\s+{_SPEAKER}\s*:",
         rf"^Said\s+(?:[\w’'\-]+\s+){{1,4}}?{_FULL_NAME}\s*:",
+        # Security and stability would be the themes, said Mr Straw; The answer, says Prof
+        # Brewer, is wi-fi (a reported tag names the speaker after the verb)
+        rf",\s+(?:{_TAG_VERBS})\s+{_SPEAKER}(?=\s*[,.;:!?]|\s+(?:of|from|at)\b|\s*$)",
         # Stephen Sestanovich, senior fellow at the Council on Foreign Relations, noted
         rf"^{_SPEAKER},[^.“”\"]{{1,140}}?\s+(?:{_VERBS})\b",
         # Putin said / Putin also said / Putin strongly warned / He bluntly declared

@@ -259,6 +259,25 @@ def test_he_or_she_means_whom_the_sentence_before_was_about() -> None:
     ]
 
 
+def test_a_tag_after_reported_speech_names_the_speaker_but_told_names_the_listener() -> None:
+    text = (
+        "Jack Straw spoke on Thursday. "
+        "Security and prosperity would be the key themes, said Mr Straw. "
+        "Andrew Beh, of brokers ING, said UPS and Deutsche Post were the likely bidders. "
+        "“The lira has been like funny money,” Tevfik Aksoy, chief Turkish economist for "
+        "Deutsche Bank, told Associated Press. "
+        "“We are not scared,” Atticus' David Slager told the Sunday Times."
+    )
+    # Over the BBC corpus the first had been "Security"'s; a first version of the tag took
+    # "UPS" (what was said) and "Associated Press" (who was told).
+    assert _attributed(text) == [
+        ("Security a", "Jack Straw"),
+        ("Andrew Beh", "Andrew Beh"),
+        ("“The lira ", "Tevfik Aksoy"),
+        ("“We are no", "David Slager"),
+    ]
+
+
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
 
 
