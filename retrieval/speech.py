@@ -29,10 +29,12 @@ _VERBS = (
     "insists|stated|states|argued|argues|claimed|claims|announced|announces|described|"
     "describes|explained|explains|asked|asks|replied|replies|urged|urges|stressed|stresses|"
     "reiterated|reiterates|vowed|vows|promised|promises|pledged|pledges|denounced|denounces|"
-    "acknowledged|admitted|wrote|writes|thanked|thanks|called|calls|accused|accuses|suggested|"
-    "suggests|"
-    "confirmed|confirms|denied|denies|predicted|predicts|stated|stated|believes|believe|"
-    "think|thinks|cautioned|emphasised|emphasized|recalled|commented|responded|mentioned|"
+    "acknowledged|admitted|wrote|writes|thanked|thanks|accused|accuses|suggested|suggests|"
+    "confirmed|confirms|predicted|predicts|stated|believes|believe|"
+    "think|thinks|cautioned|emphasised|emphasized|recalled|commented|mentioned|"
+    "responded|denied|denies|"
+    # Not calling in administrators, or calling off a strike.
+    r"(?:called|calls)(?!\s+(?:in|off|up|time)\b)|"
     # "Wasp tells the story of a young mum": a film or book telling a story says nothing.
     r"(?:told|tells)(?!\s+(?:the|a|an|its|their|his|her)\s+(?:story|stories|tale)\b)|"
     # Verbs of judgement report speech too ("Mr Ancram condemned the document"), but not in

@@ -266,10 +266,12 @@ def test_a_tag_after_reported_speech_names_the_speaker_but_told_names_the_listen
         "Andrew Beh, of brokers ING, said UPS and Deutsche Post were the likely bidders. "
         "“The lira has been like funny money,” Tevfik Aksoy, chief Turkish economist for "
         "Deutsche Bank, told Associated Press. "
-        "“We are not scared,” Atticus' David Slager told the Sunday Times."
+        "“We are not scared,” Atticus' David Slager told the Sunday Times. "
+        "Argonaut called in administrators on Friday."
     )
     # Over the BBC corpus the first had been "Security"'s; a first version of the tag took
-    # "UPS" (what was said) and "Associated Press" (who was told).
+    # "UPS" (what was said) and "Associated Press" (who was told). Calling in
+    # administrators says nothing.
     assert _attributed(text) == [
         ("Security a", "Jack Straw"),
         ("Andrew Beh", "Andrew Beh"),
