@@ -129,29 +129,30 @@ def _antecedents(
 ) -> list[tuple[float, Candidate]]:
     """For "which show ...", a chosen sentence that says only "the wildly popular show" gets
     the sentence that names the show: the one before it ("“Squid Game” is officially coming
-    back."), else the best-scored sentence of its article that brings a new name."""
-    if question.kind != "which" or not question.noun:
-        return []
+    back."), else the best-scored sentence of its article that brings a new name. For "who
+    signed the pact?", one that says "the pact that he signed" gets the sentence before it
+    that names someone."""
     asked = question.text.lower()
-    # "the wildly popular show", "their team", or the noun opening the sentence ("Team owner
-    # Arte Moreno announced ...").
-    unnamed = re.compile(
-        rf"(?:\b(?i:the|this|that|a|an|his|her|its|their)\s+(?:[\w’'\-]+\s+){{0,4}}?|^\W*)"
-        rf"(?i:{re.escape(question.noun)})s?\b"
-    )
+    unnamed = _unnamed_answer(question)
+    if unnamed is None:
+        return []
+    # What names the answer: a person for "who", any new name for "which".
+    names = names_new_person if question.kind == "who" else new_proper
     taken = {(c.article.article_id, c.start) for _, c in chosen}
     known = asked + " " + " ".join(c.text for _, c in chosen).lower()
     added: list[tuple[float, Candidate]] = []
     for score, candidate in chosen:
         text = candidate.text
-        if not unnamed.search(text) or names_the(question.noun, asked, text):
+        if not unnamed.search(text):
+            continue
+        if question.kind == "which" and names_the(question.noun or "", asked, text):
             continue
         spans = article_sentences(candidate.article.text)
         at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), 0)
         namer: Candidate | None = None
         for start, end in reversed(spans[max(0, at - reach) : at]):
             before = candidate.article.text[start:end]
-            if new_proper(asked, before) and not not_an_answer(before):
+            if names(asked, before) and not not_an_answer(before):
                 namer = replace(candidate, start=start, end=end, text=before)
                 break
         if namer is None:
@@ -161,7 +162,7 @@ def _antecedents(
                     for _, c in scored
                     if c.article.article_id == candidate.article.article_id
                     and (c.article.article_id, c.start) not in taken
-                    and new_proper(known, c.text)
+                    and names(known, c.text)
                 ),
                 None,
             )
@@ -169,6 +170,29 @@ def _antecedents(
             taken.add((namer.article.article_id, namer.start))
             added.append((score, namer))
     return added
+
+
+# "Who signed the pact?": the verb after "who", past an auxiliary ("who has signed").
+_WHO_VERB = re.compile(r"^\W*who\s+(?:(?:has|have|had|was|were|is|will)\s+)?(?P<verb>[a-z]+)\b")
+
+
+def _unnamed_answer(question: Question) -> re.Pattern[str] | None:
+    """Where a sentence leaves the asked thing unnamed: "the wildly popular show", "their
+    team" or the noun opening it ("Team owner Arte Moreno announced ...") for "which show /
+    team"; "he signed" for "who signed"."""
+    if question.kind == "which" and question.noun:
+        return re.compile(
+            rf"(?:\b(?i:the|this|that|a|an|his|her|its|their)\s+(?:[\w’'\-]+\s+){{0,4}}?|^\W*)"
+            rf"(?i:{re.escape(question.noun)})s?\b"
+        )
+    if question.kind == "who" and (verb := _WHO_VERB.match(question.asked.lower())):
+        if verb.group("verb") in ("did", "does", "do"):
+            return None  # "who did Putin meet": the subject is named in the question
+        return re.compile(
+            rf"\b(?i:he|she|they)\s+(?:(?i:has|have|had|also|then|later)\s+)?"
+            rf"{re.escape(verb.group('verb'))}\b"
+        )
+    return None
 
 
 def _plain(text: str) -> str:

@@ -42,6 +42,14 @@ def test_unrelated_question_is_declined_plainly(seeded_bot: Newsbot) -> None:
     assert answer.citations == ()
 
 
+def test_who_did_it_brings_the_name_behind_he(seeded_bot: Newsbot) -> None:
+    # "The pact that he signed with ... Kim Jong Un" answers "who signed" only with the
+    # sentence before it, which names Putin.
+    answer = seeded_bot.ask("Who signed the pact?")
+    he_signed = answer.text.index("The pact that he signed")
+    assert "Vladimir Putin" in answer.text[:he_signed]
+
+
 def test_every_marker_has_a_citation_with_its_quote(seeded_bot: Newsbot) -> None:
     answer = seeded_bot.ask("Which court reversed the burkini ban?")
     assert answer.found
