@@ -220,7 +220,9 @@ def test_an_initial_is_part_of_the_name_and_an_opening_phrase_is_not() -> None:
         "Of Hepburn, he said: “Her career is inspiring.” "
         "A UK Independence Party MEP suggested Germany saw the EU as an empire. "
         "On Monday Tony Blair insisted the plan was sound. "
-        "St Fintian's High School says it is named in the video."
+        "St Fintian's High School says it is named in the video. "
+        "Scrum-half Peter Stringer was also glad. "
+        "“All credit to them,” he told BBC Sport."
     )
     # Over the BBC corpus these had been "R", "Overall", "Member" (who "states"), "Fox TV's
     # Bill O'Reilly", "Of Hepburn" and "UK Independence Party MEP".
@@ -231,6 +233,7 @@ def test_an_initial_is_part_of_the_name_and_an_opening_phrase_is_not() -> None:
         ("Of Hepburn", "Bill O'Reilly"),
         ("On Monday ", "Tony Blair"),
         ("St Fintian", "St Fintian's High School"),
+        ("“All credi", "Peter Stringer"),  # a team position is a title
     ]
 
 
