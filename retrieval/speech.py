@@ -138,12 +138,13 @@ _ROLE_PATTERNS = (
     re.compile(rf"[”\"’],?\s+the\s+{_ROLE}\s+(?:{_VERBS})\b"),
 )
 
-# A quote given to someone not named: “…,” said the Old Trafford boss; “…,” the newspaper
-# quoted the executive as saying; “…,” the Arsenal boss is quoted as saying.
-# "A spokesman for the company said", "Mr Blair's official spokesman said:".
+# Someone unnamed speaks: "A spokesman for the company said", "Mr Blair's official
+# spokesman said:".
 _SPOKESPERSON = re.compile(
     rf"\bspokes(?:man|woman|person)\s+(?:for\s+[^,.“”\"]{{1,60}}?\s+)?(?:{_VERBS})\b"
 )
+# A quote given to someone not named: “…,” said the Old Trafford boss; “…,” the newspaper
+# quoted the executive as saying; “…,” the Arsenal boss is quoted as saying.
 _UNNAMED_SPEAKER = re.compile(
     rf"[”\"’],?\s+(?:(?:{_VERBS})\s+|[^“”\"]{{0,40}}?\bquoted\s+)(?:the|a|an|one|his|her|their)\b"
     rf"|[”\"’],?\s+(?:the|a|an|his|her|their)\s+[^“”\"]{{0,40}}?\b(?:is|was)\s+quoted\s+as\b"
