@@ -302,7 +302,8 @@ TITLES = frozenset(
         "Korean",
     ]
 )
-_POSSESSIVE = re.compile(r"[’']s$|[sS][’']$")
+# "Blair's", "Atticus'": only the apostrophe of a plural possessive goes ("Evans'" -> "Evans").
+_POSSESSIVE = re.compile(r"[’']s$|(?<=[sS])[’']$")
 
 _HONORIFICS = frozenset(["Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady"])
 _SUBORDINATE = frozenset(["Deputy", "Vice", "Shadow", "Assistant", "Former", "Acting", "Junior"])

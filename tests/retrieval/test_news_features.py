@@ -11,6 +11,7 @@ import pytest
 
 from retrieval.quote_requests import readings
 from retrieval.service import Newsbot
+from retrieval.speaker_names import clean_name
 from retrieval.speech import statements
 from retrieval.timeframe import timeframe
 
@@ -281,6 +282,12 @@ def test_a_tag_after_reported_speech_names_the_speaker_but_told_names_the_listen
         ("“The lira ", "Tevfik Aksoy"),
         ("“We are no", "David Slager"),
     ]
+
+
+def test_a_possessive_leaves_the_name_whole() -> None:
+    assert clean_name("Fox TV's Bill O'Reilly") == "Bill O'Reilly"
+    assert clean_name("Atticus' David Slager") == "David Slager"
+    assert clean_name("Chris Evans'") == "Chris Evans"  # not "Chris Evan"
 
 
 SPEAKERS = Path(__file__).resolve().parent.parent / "data" / "speakers"
