@@ -328,6 +328,7 @@ NATIONALS = frozenset(
 # Nationalities that are also surnames or adjectives: someone unnamed only after "the".
 DEMONYMS = frozenset(
     [
+        "European",
         "American",
         "Australian",
         "Brazilian",

@@ -92,7 +92,7 @@ def named_subject(sentence: str, book: NameBook) -> str | None:
     if opens_with_a_phrase(raw) or _PASSIVE.match(sentence, match.end("who")):
         return None
     name = clean_name(raw)
-    if not name or name in NATIONALS or name in DEMONYMS or name == "European":
+    if not name or name in NATIONALS or name in DEMONYMS:
         return None
     titled = bool(TITLES.intersection(raw.split()[: -len(name.split())]))
     full = book.full.get(name, name) if len(name.split()) == 1 else name
