@@ -260,26 +260,25 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
         if not quoted and id(pattern) in _ONLY_IF_QUOTED:
             continue
         for match in pattern.finditer(sentence):
-            who = match.group("who")
+            who, start = match.group("who"), match.start("who")
             if (
                 pattern.pattern == _ANYWHERE
-                and _NOT_A_SUBJECT.search(sentence, 0, match.start("who"))
+                and _NOT_A_SUBJECT.search(sentence, 0, start)
                 and not TITLES.intersection(who.split())  # "in California Mr Torvalds said"
             ):
-                owner = _PERSON_OF.search(sentence, 0, match.start("who"))
+                owner = _PERSON_OF.search(sentence, 0, start)
                 if owner is None:
                     continue
                 who = _owner_speaker(owner.group("who"), owner.group("link"), who)
                 if not who:
                     continue
-            start = match.start("who")
             # (Only the few characters before the name: a search of the whole sentence
             # before it would cost a tenth of the extraction.)
             if opens_with_a_phrase(who) or _INDEFINITE.search(sentence, max(0, start - 16), start):
                 continue  # "Of Hepburn, she said", "A UK Independence Party MEP suggested"
             if who in _PRONOUN_WORDS:
                 return who
-            if _the_national(who, sentence[: match.start("who")]):
+            if _the_national(who, sentence[:start]):
                 return "he"
             name = clean_name(who)
             if name and name.split()[0] not in NOT_PEOPLE:
