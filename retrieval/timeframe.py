@@ -1,4 +1,4 @@
-"""Time in questions: "latest", "this week", "in June 2024", "on 24 June 2024"."""
+"""Time in questions: "latest", "this week", "on Tuesday", "in June 2024", "on 24 June 2024"."""
 
 from __future__ import annotations
 
@@ -42,6 +42,18 @@ _RELATIVE = {
 # of a story keeps coming for a week or two after it breaks.
 _STALE = timedelta(days=14)
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(_RELATIVE) + r")\b", re.I)
+# A weekday said as a time ("announced on Tuesday", "reopened Wednesday", "Monday night") is
+# the past week's, and "recently" the past month's; a name ("Sheffield Wednesday", "Black
+# Friday") is not a time.
+_DAYS = "|".join(calendar.day_name)
+_NAMED_DAYS = "black|cyber|good|super|ash|holy|palm|easter|maundy|shrove|bloody"
+_WEEKDAY = re.compile(
+    rf"\b(?i:on|early|late|last|this|since|until|by|from|next|past|before|after)\s+(?i:{_DAYS})\b"
+    rf"|\b(?!(?i:{_NAMED_DAYS})\b)[a-z]+\s+(?i:{_DAYS})\b(?!\s+[A-Z])"
+    rf"|\b(?i:{_DAYS})\s+(?:night|morning|afternoon|evening)\b"
+)
+_RECENTLY = re.compile(r"\brecently\b", re.I)
+_IMPLIED = ((_WEEKDAY, 7), (_RECENTLY, 30))
 
 
 @dataclass(frozen=True)
@@ -52,10 +64,13 @@ class Timeframe:
     end: date | None = None
     latest: bool = False
     relative: bool = False  # counted back from today: "this week", "yesterday"
+    # Only implied ("on Tuesday", "recently"): it rules out stale answers but does not steer
+    # search, since the words do not say how far back the story began.
+    implied: bool = False
 
     @property
     def bounded(self) -> bool:
-        return self.start is not None or self.end is not None
+        return not self.implied and (self.start is not None or self.end is not None)
 
     def rules_out(self, published: str | None) -> bool:
         """Whether an article published then is too far from a period counted back from
@@ -108,6 +123,11 @@ def timeframe(question: str, today: date | None = None) -> Timeframe:
         back, forward = _RELATIVE[match.group(1).lower()]
         start, end = today - timedelta(days=back), today + timedelta(days=forward)
         return Timeframe(start, end, latest, relative=True)
+    for pattern, back in _IMPLIED:
+        if pattern.search(question):
+            return Timeframe(
+                today - timedelta(days=back), today, latest, relative=True, implied=True
+            )
     return Timeframe(latest=latest)
 
 

@@ -445,6 +445,29 @@ def test_only_a_period_counted_back_from_today_rules_out_old_news() -> None:
     assert named.bounded and not named.rules_out("2024-04-02")
 
 
+def test_a_weekday_or_recently_implies_a_recent_period_that_does_not_steer_search() -> None:
+    today = date(2024, 6, 26)
+    for question, start in (
+        ("What NFL star announced his retirement on Tuesday?", date(2024, 6, 19)),
+        ("Yellowstone reopened to visitors Wednesday after the floods. Why?", date(2024, 6, 19)),
+        ("Who scored a hat-trick on Monday night?", date(2024, 6, 19)),
+        ("Which show was recently renewed for a new season?", date(2024, 5, 27)),
+    ):
+        period = timeframe(question, today)
+        assert period.implied and (period.start, period.end) == (start, today), question
+        # The words do not say how far back the story began: search is not narrowed.
+        assert not period.bounded
+        assert period.rules_out("2023-11-02") and not period.rules_out("2024-06-18")
+    for name in (
+        "What did Sheffield Wednesday's manager say?",
+        "How much did shoppers spend on Black Friday?",
+        "Who plays Wednesday Addams?",
+        "Who won Monday Night Football?",
+        "What did Putin say in recent years?",
+    ):
+        assert not timeframe(name, today).relative, name
+
+
 def test_a_question_about_this_week_is_not_answered_from_old_news(
     newsbot_factory, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -466,6 +489,28 @@ def test_a_question_about_this_week_is_not_answered_from_old_news(
         "I couldn't find that in the indexed articles from that time; the newest article on it "
         "is from 2024-06-20."
     )
+
+
+def test_a_question_about_tuesday_is_not_answered_from_a_tuesday_months_ago(
+    newsbot_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "retirement.jsonl"
+    record = {
+        "title": "Quarterback retires",
+        "source": "Sports Desk",
+        "published_at": "2024-03-12",
+        "body": "The veteran quarterback Sam Rivers announced his retirement on Tuesday.",
+    }
+    path.write_text(json.dumps(record), encoding="utf-8")
+    bot = newsbot_factory()
+    bot.ingest([path])
+    question = "Which quarterback announced his retirement on Tuesday?"
+    assert "Sam Rivers" in bot.ask(question, today=date(2024, 3, 14)).text
+    months_later = bot.ask(question, today=date(2024, 9, 24))
+    assert not months_later.found
+    assert months_later.text.endswith("the newest article on it is from 2024-03-12.")
+    # Without a time in the question, the old article still answers.
+    assert bot.ask("Which quarterback announced his retirement?", today=date(2024, 9, 24)).found
 
 
 def test_period_and_recency_pick_the_right_article(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
