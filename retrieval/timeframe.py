@@ -43,8 +43,8 @@ _RELATIVE = {
 _STALE = timedelta(days=14)
 _RELATIVE_RE = re.compile(r"\b(" + "|".join(_RELATIVE) + r")\b", re.I)
 # A weekday said as a time ("announced on Tuesday", "reopened Wednesday", "Monday night") is
-# the past week's, and "recently" the past month's; a name ("Sheffield Wednesday", "Black
-# Friday") is not a time.
+# the past week's; "recently", "now" and "soon" speak of the past month; "last year" began on
+# its 1 January. A name ("Sheffield Wednesday", "Black Friday") is not a time.
 _DAYS = "|".join(calendar.day_name)
 _NAMED_DAYS = "black|cyber|good|super|ash|holy|palm|easter|maundy|shrove|bloody"
 _WEEKDAY = re.compile(
@@ -52,8 +52,8 @@ _WEEKDAY = re.compile(
     rf"|\b(?!(?i:{_NAMED_DAYS})\b)[a-z]+\s+(?i:{_DAYS})\b(?!\s+[A-Z])"
     rf"|\b(?i:{_DAYS})\s+(?:night|morning|afternoon|evening)\b"
 )
-_RECENTLY = re.compile(r"\brecently\b", re.I)
-_IMPLIED = ((_WEEKDAY, 7), (_RECENTLY, 30))
+_LATELY = re.compile(r"\b(?:recently|now|currently|soon)\b", re.I)
+_LAST_YEAR = re.compile(r"\blast year\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -123,12 +123,21 @@ def timeframe(question: str, today: date | None = None) -> Timeframe:
         back, forward = _RELATIVE[match.group(1).lower()]
         start, end = today - timedelta(days=back), today + timedelta(days=forward)
         return Timeframe(start, end, latest, relative=True)
-    for pattern, back in _IMPLIED:
-        if pattern.search(question):
-            return Timeframe(
-                today - timedelta(days=back), today, latest, relative=True, implied=True
-            )
+    implied = _implied_start(question, today)
+    if implied:
+        return Timeframe(implied, today, latest, relative=True, implied=True)
     return Timeframe(latest=latest)
+
+
+def _implied_start(question: str, today: date) -> date | None:
+    """Where the period a question implies without naming it begins, if it implies one."""
+    if _WEEKDAY.search(question):
+        return today - timedelta(days=7)
+    if _LATELY.search(question):
+        return today - timedelta(days=30)
+    if _LAST_YEAR.search(question):
+        return date(today.year - 1, 1, 1)
+    return None
 
 
 def _day(match: re.Match[str]) -> date | None:
