@@ -471,19 +471,26 @@ def test_a_weekday_now_or_last_year_implies_a_period_that_does_not_steer_search(
         assert not timeframe(name, today).relative, name
 
 
+def _bot_with_one_article(
+    bot: Newsbot, folder: Path, title: str, published: str, body: str
+) -> Newsbot:
+    path = folder / "article.jsonl"
+    record = {"title": title, "source": "Coast News", "published_at": published, "body": body}
+    path.write_text(json.dumps(record), encoding="utf-8")
+    bot.ingest([path])
+    return bot
+
+
 def test_a_question_about_this_week_is_not_answered_from_old_news(
     newsbot_factory, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "harbour.jsonl"
-    record = {
-        "title": "Harbour budget approved",
-        "source": "Coast News",
-        "published_at": "2024-06-20",
-        "body": "The harbour council approved a budget of 5 million euros for the pier.",
-    }
-    path.write_text(json.dumps(record), encoding="utf-8")
-    bot = newsbot_factory()
-    bot.ingest([path])
+    bot = _bot_with_one_article(
+        newsbot_factory(),
+        tmp_path,
+        "Harbour budget approved",
+        "2024-06-20",
+        "The harbour council approved a budget of 5 million euros for the pier.",
+    )
     question = "What budget did the harbour council approve this week?"
     assert "5 million euros" in bot.ask(question, today=date(2024, 6, 24)).text
     months_later = bot.ask(question, today=date(2024, 9, 24))
@@ -497,16 +504,13 @@ def test_a_question_about_this_week_is_not_answered_from_old_news(
 def test_a_question_about_tuesday_is_not_answered_from_a_tuesday_months_ago(
     newsbot_factory, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "retirement.jsonl"
-    record = {
-        "title": "Quarterback retires",
-        "source": "Sports Desk",
-        "published_at": "2024-03-12",
-        "body": "The veteran quarterback Sam Rivers announced his retirement on Tuesday.",
-    }
-    path.write_text(json.dumps(record), encoding="utf-8")
-    bot = newsbot_factory()
-    bot.ingest([path])
+    bot = _bot_with_one_article(
+        newsbot_factory(),
+        tmp_path,
+        "Quarterback retires",
+        "2024-03-12",
+        "The veteran quarterback Sam Rivers announced his retirement on Tuesday.",
+    )
     question = "Which quarterback announced his retirement on Tuesday?"
     assert "Sam Rivers" in bot.ask(question, today=date(2024, 3, 14)).text
     months_later = bot.ask(question, today=date(2024, 9, 24))
