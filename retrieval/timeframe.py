@@ -52,7 +52,8 @@ _WEEKDAY = re.compile(
     rf"|\b(?!(?i:{_NAMED_DAYS})\b)[a-z]+\s+(?i:{_DAYS})\b(?!\s+[A-Z])"
     rf"|\b(?i:{_DAYS})\s+(?:night|morning|afternoon|evening)\b"
 )
-_LATELY = re.compile(r"\b(?:recently|now|currently|soon)\b", re.I)
+# Capitalised inside a question, "Now" is part of a title ("Apocalypse Now").
+_LATELY = re.compile(r"\b(?:recently|now|currently|soon)\b|^(?:Recently|Now|Currently|Soon)\b")
 _LAST_YEAR = re.compile(r"\blast year\b", re.I)
 
 

@@ -467,6 +467,7 @@ def test_a_weekday_now_or_last_year_implies_a_period_that_does_not_steer_search(
         "Who plays Wednesday Addams?",
         "Who won Monday Night Football?",
         "What did Putin say in recent years?",
+        "What did Coppola say about Apocalypse Now?",
     ):
         assert not timeframe(name, today).relative, name
 
