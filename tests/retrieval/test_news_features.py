@@ -386,6 +386,14 @@ def test_a_quote_book_from_older_code_is_read_again(newsbot_factory, tmp_path: P
     assert ("Treasury", 1) not in reopened.quote_book.speakers()
 
 
+def _bot_over_records(bot: Newsbot, folder: Path, records: list[dict[str, str]]) -> Newsbot:
+    """`bot` after ingesting `records` (title, source, published_at, body), one JSONL file."""
+    path = folder / "articles.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    bot.ingest([path])
+    return bot
+
+
 def test_same_story_from_two_outlets_is_cited_once(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     shared = (
         "The city council of Lakeside voted on Tuesday to build a new bridge over the Silver "
@@ -405,10 +413,7 @@ def test_same_story_from_two_outlets_is_cited_once(newsbot_factory, tmp_path: Pa
             "published_at": "2024-05-03",
         },
     ]
-    path = tmp_path / "bridge.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    bot = newsbot_factory()
-    bot.ingest([path])
+    bot = _bot_over_records(newsbot_factory(), tmp_path, records)
     answer = bot.ask("How much will the Silver River bridge cost?")
     assert answer.found
     assert answer.text.count("40 million dollars") == 1
@@ -472,26 +477,16 @@ def test_a_weekday_now_or_last_year_implies_a_period_that_does_not_steer_search(
         assert not timeframe(name, today).relative, name
 
 
-def _bot_with_one_article(
-    bot: Newsbot, folder: Path, title: str, published: str, body: str
-) -> Newsbot:
-    path = folder / "article.jsonl"
-    record = {"title": title, "source": "Coast News", "published_at": published, "body": body}
-    path.write_text(json.dumps(record), encoding="utf-8")
-    bot.ingest([path])
-    return bot
-
-
 def test_a_question_about_this_week_is_not_answered_from_old_news(
     newsbot_factory, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    bot = _bot_with_one_article(
-        newsbot_factory(),
-        tmp_path,
-        "Harbour budget approved",
-        "2024-06-20",
-        "The harbour council approved a budget of 5 million euros for the pier.",
-    )
+    record = {
+        "title": "Harbour budget approved",
+        "source": "Coast News",
+        "published_at": "2024-06-20",
+        "body": "The harbour council approved a budget of 5 million euros for the pier.",
+    }
+    bot = _bot_over_records(newsbot_factory(), tmp_path, [record])
     question = "What budget did the harbour council approve this week?"
     assert "5 million euros" in bot.ask(question, today=date(2024, 6, 24)).text
     months_later = bot.ask(question, today=date(2024, 9, 24))
@@ -505,13 +500,13 @@ def test_a_question_about_this_week_is_not_answered_from_old_news(
 def test_a_question_about_tuesday_is_not_answered_from_a_tuesday_months_ago(
     newsbot_factory, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    bot = _bot_with_one_article(
-        newsbot_factory(),
-        tmp_path,
-        "Quarterback retires",
-        "2024-03-12",
-        "The veteran quarterback Sam Rivers announced his retirement on Tuesday.",
-    )
+    record = {
+        "title": "Quarterback retires",
+        "source": "Sports Desk",
+        "published_at": "2024-03-12",
+        "body": "The veteran quarterback Sam Rivers announced his retirement on Tuesday.",
+    }
+    bot = _bot_over_records(newsbot_factory(), tmp_path, [record])
     question = "Which quarterback announced his retirement on Tuesday?"
     assert "Sam Rivers" in bot.ask(question, today=date(2024, 3, 14)).text
     months_later = bot.ask(question, today=date(2024, 9, 24))
@@ -536,10 +531,7 @@ def test_period_and_recency_pick_the_right_article(newsbot_factory, tmp_path: Pa
             "body": "The harbour council approved a budget of 5 million euros for the pier.",
         },
     ]
-    path = tmp_path / "harbour.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    bot = newsbot_factory()
-    bot.ingest([path])
+    bot = _bot_over_records(newsbot_factory(), tmp_path, records)
     in_2023 = bot.ask("What budget did the harbour council approve in March 2023?")
     assert in_2023.citations[0].published == "2023-03-01"
     latest = bot.ask("What is the latest harbour budget?", today=date(2024, 6, 26))
