@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
@@ -62,12 +62,15 @@ class CommandHandlers:
         )
 
     async def help(self, update: Update, context: Context) -> None:
-        message, chat = update.effective_message, update.effective_chat
-        if message is None or chat is None:
-            return
+        message = update.effective_message
+        if message is not None:
+            await self.reply_help(message, context)
+
+    async def reply_help(self, message: Message, context: Context) -> None:
+        """What the bot knows and how to ask: for /help, /start, and a plain "hi" or "help"."""
         stats = await asyncio.to_thread(self.newsbot.stats)
         text = format_help(
-            stats, private=chat.type == ChatType.PRIVATE, bot_username=context.bot.username
+            stats, private=message.chat.type == ChatType.PRIVATE, bot_username=context.bot.username
         )
         await reply_html(message, text)
 

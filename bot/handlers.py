@@ -43,6 +43,7 @@ from bot.throttle import QuestionThrottle
 from bot.upload_handler import UploadHandler
 from retrieval.errors import InputError
 from retrieval.models import Answer
+from retrieval.questions import asks_for_help
 from retrieval.service import Newsbot
 
 logger = logging.getLogger(__name__)
@@ -153,6 +154,9 @@ class BotHandlers:
 
     async def _answer(self, message: Message, context: Context, question: str) -> None:
         question = question.strip()
+        if asks_for_help(question):
+            await self.commands.reply_help(message, context)
+            return
         # Refused before anything else: no typing indicator, no throttle slot, no retrieval.
         problem = question_problem(question, raw=message.text)
         if problem is not None:

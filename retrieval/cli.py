@@ -12,16 +12,11 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TextIO
 
+from retrieval.chat import chat_loop
 from retrieval.errors import InputError, NewsbotError
-from retrieval.formatting import (
-    format_answer_text,
-    format_sources_table,
-    format_speakers_text,
-    format_statements_text,
-)
+from retrieval.formatting import format_answer_text, format_sources_table
 from retrieval.ingest import discover_files
 from retrieval.questions import validate
-from retrieval.quote_requests import names_someone
 from retrieval.service import Newsbot
 from retrieval.settings import Settings
 
@@ -91,52 +86,6 @@ def _ask_batch(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     bot = _open(settings)
     return chat_loop(bot, sys.stdin, sys.stdout)
-
-
-def chat_loop(bot: Newsbot, stdin: TextIO, stdout: TextIO) -> int:
-    """A terminal conversation; follow-up questions see the previous one."""
-    stats = bot.stats()
-    print(
-        f"newsbot: {stats.articles} articles indexed. Ask a question, '/quotes NAME [about "
-        "TOPIC]' for what someone said, or 'quit' to leave.",
-        file=stdout,
-    )
-    previous: str | None = None
-    while True:
-        print("> ", end="", file=stdout, flush=True)
-        line = stdin.readline()
-        if not line:
-            print(file=stdout)
-            return 0
-        question = line.strip()
-        if question.lower() in {"quit", "exit", ":q"}:
-            return 0
-        if not question:
-            continue
-        if question.split()[0].lower() == "/quotes":
-            print(_quotes_reply(bot, question[len("/quotes") :].strip()) + "\n", file=stdout)
-            continue
-        try:
-            answer = bot.ask(question, previous=previous)
-        except InputError as err:
-            print(f"! {err}", file=stdout)
-            continue
-        print(format_answer_text(answer) + "\n", file=stdout, flush=True)
-        previous = question
-
-
-def _quotes_reply(bot: Newsbot, request: str, shown: int = 10) -> str:
-    if not names_someone(request):
-        return format_speakers_text(bot.speakers(shown))
-    # One more than shown: enough to say that there are more.
-    search = bot.find_quotes(request, limit=shown + 1)
-    return format_statements_text(
-        search.speaker,
-        search.topic,
-        search.quotes,
-        shown=shown,
-        more="`newsbot quotes` with -n shows more",
-    )
 
 
 def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:

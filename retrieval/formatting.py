@@ -27,8 +27,10 @@ def format_answer_text(answer: Answer, width: int = 100) -> str:
             lines.append(f"[{c.n}] {citation_line(c)}")
             if c.url:
                 lines.append(f"    {c.url}")
+            # Indented, not put in quote marks: a passage that is itself a quotation would
+            # read as ““…””.
             quote = textwrap.fill(
-                f"“{c.quote}”", width=width, initial_indent="    ", subsequent_indent="    "
+                c.quote, width=width, initial_indent="    ", subsequent_indent="    "
             )
             lines.append(quote)
     return "\n".join(lines)

@@ -88,6 +88,20 @@ def validate(question: str, limit: int = MAX_QUESTION_CHARS) -> str:
     return cleaned
 
 
+# A first message of "hi" or "help" wants to know what the bot does; answered as a
+# question it would cite whatever sentence holds the word "help".
+_HELP = re.compile(
+    r"^\s*/?(?:help|start|hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|"
+    r"what can you do|how does this work|who are you)(?:\s+(?:there|bot|newsbot))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_for_help(message: str) -> bool:
+    """True when `message` is a greeting or a plea for help rather than a question."""
+    return _HELP.match(message) is not None or message.strip() == "?"
+
+
 def parse(question: str) -> Question:
     say = _SAY.match(_WHEN_SAID.sub("", question))
     if say and (not say.group("object") or say.group("verb").lower() in _TAKES_OBJECT):

@@ -149,6 +149,23 @@ async def test_start_help_sources_and_stats_describe_the_index(
         ]
 
 
+async def test_hi_and_help_as_plain_text_get_the_help_message_not_an_answer(
+    start_bot: StartBot, seeded_bot: Newsbot
+) -> None:
+    async with start_bot(seeded_bot) as bot:
+        first = await bot.send(PUTIN_Q)
+        assert "very big mistake" in first.params["text"]
+        for greeting in ("hi", "Help!", "What can you do?"):
+            text = (await bot.send(greeting)).params["text"]
+            assert "send me a question" in text and "Sources" not in text
+        # Asked as a question, "help" would cite the seeds' sentences holding the word.
+        assert "help" in " ".join(c.quote for c in seeded_bot.ask("help").citations)
+        # The greetings are not remembered as questions: a follow-up still sees Putin's.
+        assert BotStore(bot.data_dir / "bot.sqlite3").last_question(ALICE) == PUTIN_Q
+        group = await bot.send(f"@{BOT_USERNAME} help", chat=group_chat(GROUP))
+        assert "/ask your question" in group.params["text"]
+
+
 async def test_quotes_says_who_said_what(start_bot: StartBot, seeded_bot: Newsbot) -> None:
     async with start_bot(seeded_bot) as bot:
         listing = (await bot.send("/quotes")).params

@@ -103,6 +103,29 @@ def test_chat_lists_quotes_between_questions(cli_data: Path) -> None:
     assert out.count("Sources:") == 2
 
 
+def test_chat_commands_and_greetings_are_not_questions(cli_data: Path) -> None:
+    result = _newsbot(
+        cli_data,
+        "chat",
+        stdin="hi\nWhat did Putin say about South Korea?\nhelp\n/stats\n/sources\n/nope\n"
+        "and what did Kim say?\n/quit\nWho won the 2022 World Cup?\n",
+    )
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("> ")[1:]
+    assert len(replies) == 8  # /quit left before the last question
+    hi, putin, help_, stats, sources, nope, kim, _ = replies
+    assert hi == help_ and "7 articles indexed" in hi and "/quotes Putin" in hi
+    assert "Sources:" not in hi
+    assert "very big mistake" in " ".join(putin.split())
+    assert "articles: 7" in stats and "Arab News" in stats
+    assert "Man jailed in UK after releasing rats outside mosque" in sources
+    assert nope.startswith("There is no /nope command; the commands are /help")
+    # The follow-up still refers to the Putin question, and cited passages are indented,
+    # not wrapped in a second pair of quote marks.
+    assert "Kim" in kim.split("Sources:")[0] and "very big mistake" not in kim
+    assert "““" not in result.stdout and "\n    Kim" in kim
+
+
 def test_quotes_lists_who_is_quoted_and_what_they_said(cli_data: Path) -> None:
     listing = _newsbot(cli_data, "quotes", "-n", "3")
     assert listing.returncode == 0, listing.stderr

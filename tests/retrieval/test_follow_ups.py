@@ -1,10 +1,10 @@
-"""Follow-up questions read in the light of the chat's previous question."""
+"""Follow-ups read in the light of the previous question; greetings, which are not questions."""
 
 from __future__ import annotations
 
 import pytest
 
-from retrieval.questions import contextualize
+from retrieval.questions import asks_for_help, contextualize
 
 PUTIN = "What did Putin say about South Korea?"
 
@@ -34,3 +34,22 @@ def test_follow_ups_are_read_with_the_previous_question(
     question: str, previous: str, meant: str
 ) -> None:
     assert contextualize(question, previous) == meant
+
+
+@pytest.mark.parametrize(
+    ("message", "for_help"),
+    [
+        ("hi", True),
+        ("Hello there!", True),
+        ("/help", True),
+        ("?", True),
+        ("What can you do?", True),
+        ("Good morning", True),
+        ("help me find what Putin said", False),
+        ("How did the aid help Ukraine?", False),
+        ("hi putin", False),
+        ("Who are you voting for, Mr Sunak?", False),
+    ],
+)
+def test_a_greeting_or_plea_for_help_is_not_a_question(message: str, for_help: bool) -> None:
+    assert asks_for_help(message) is for_help
