@@ -40,10 +40,24 @@ _WHEN_SAID = re.compile(
     re.IGNORECASE,
 )
 _FOLLOW_UP = re.compile(
-    r"^\s*(?:and|but|also|what about|how about|and what about|what else|why|so)\b|"
-    r"\b(?:he|she|they|him|her|them|it|that|this|those|these)\b",
+    r"^\s*(?:and|but|also|what about|how about|and what about|what else|so)\b|"
+    r"\b(?:him|them|it|this|those|these)\b",
     re.IGNORECASE,
 )
+# "that" refers back where it stands for a thing ("Why did that happen?", "Who said that?",
+# "What was in that deal?"), not where it joins a clause ("the man that freed the rats",
+# "Did Putin say that Seoul ...").
+_THAT_REFERS = re.compile(
+    r"(?:^|\b(?:what|why|how|who|when|where|which|is|was|are|were|did|does|do|will|would|has|"
+    r"have|had|can|could|about|on|of|after|before|since|with|by|for|to|in|from|over|against|"
+    r"and|but)\s+)that\b|\bthat\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# "he", "she", "they" and a possessive "her" refer back unless the question has already
+# named someone for them ("Why did Trump say he would fire Powell?").
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|they|her(?=\s+[a-z]))\b", re.IGNORECASE)
+_NAMED_BEFORE = re.compile(r"\s[A-Z][a-z]")
+_OBJECT_HER = re.compile(r"\bher\b(?!\s+[a-z])", re.IGNORECASE)
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them"})
 _REFERRING = frozenset({"", "it", "that", "this", "them", "those", "these"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -252,8 +266,7 @@ def contextualize(question: str, previous: str | None) -> str:
 
     A question that names its own subject and has no back-reference is left alone.
     """
-    # "this week" points at a time, not back at the previous question.
-    if not previous or not _FOLLOW_UP.search(_WHEN_SAID.sub("", question)):
+    if not previous or not _is_follow_up(question):
         return question
     now = parse(question)
     before = parse(previous)
@@ -272,6 +285,20 @@ def contextualize(question: str, previous: str | None) -> str:
     if not carried:
         return question
     return f"{question.rstrip(' ?')} ({' '.join(carried)})?"
+
+
+def _is_follow_up(question: str) -> bool:
+    # "Why?", "When?": nothing of its own to ask about.
+    if not terms(question):
+        return True
+    # "this week" points at a time, not back at the previous question.
+    timeless = _WHEN_SAID.sub("", question)
+    if _FOLLOW_UP.search(timeless) or _THAT_REFERS.search(timeless):
+        return True
+    if _OBJECT_HER.search(timeless):
+        return True
+    pronoun = _SUBJECT_PRONOUN.search(timeless)
+    return pronoun is not None and not _NAMED_BEFORE.search(timeless[: pronoun.start()])
 
 
 def _content_words(text: str) -> list[str]:

@@ -28,6 +28,18 @@ PUTIN = "What did Putin say about South Korea?"
         ("What happened this week?", PUTIN, "What happened this week?"),
         ("What did Kim say this week?", PUTIN, "What did Kim say this week?"),
         ("Who signed the treaty?", PUTIN, "Who signed the treaty?"),
+        # A question that asks about its own subject is read alone, even after "why" or with
+        # a "that" joining a clause or a pronoun for someone it names itself.
+        ("Why was the man jailed?", PUTIN, "Why was the man jailed?"),
+        ("Who is the man that released rats?", PUTIN, "Who is the man that released rats?"),
+        ("Did Kim say that Seoul should worry?", PUTIN, "Did Kim say that Seoul should worry?"),
+        ("Why did Kim say he would help?", PUTIN, "Why did Kim say he would help?"),
+        # A bare "Why?", a "that" standing for a thing, an object "her" still refer back.
+        ("Why?", PUTIN, "Why (Putin South Korea)?"),
+        ("Why did that happen?", PUTIN, "Why did that happen (Putin South Korea)?"),
+        ("What is in that deal?", PUTIN, "What is in that deal (Putin South Korea)?"),
+        ("Where was she born?", PUTIN, "Where was she born (Putin South Korea)?"),
+        ("Did Kim meet her?", PUTIN, "Did Kim meet her (Putin South Korea)?"),
     ],
 )
 def test_follow_ups_are_read_with_the_previous_question(
