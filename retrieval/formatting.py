@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 def citation_line(citation: Citation) -> str:
     """'Headline — Outlet, 2024-06-24' with whatever metadata the article has."""
+    title = citation.title.strip() or "Untitled article"
     meta = ", ".join(x for x in (citation.source, citation.published) if x)
-    return f"{citation.title} — {meta}" if meta else citation.title
+    return f"{title} — {meta}" if meta else title
 
 
 def format_answer_text(answer: Answer, width: int = 100) -> str:
