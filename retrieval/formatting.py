@@ -12,9 +12,12 @@ if TYPE_CHECKING:
     from retrieval.quotes import Quote
 
 
+UNTITLED = "Untitled article"
+
+
 def citation_line(citation: Citation) -> str:
     """'Headline — Outlet, 2024-06-24' with whatever metadata the article has."""
-    title = citation.title.strip() or "Untitled article"
+    title = citation.title.strip() or UNTITLED
     meta = ", ".join(x for x in (citation.source, citation.published) if x)
     return f"{title} — {meta}" if meta else title
 
@@ -71,7 +74,7 @@ def format_quotes_text(quotes: Sequence[Quote], width: int = 100) -> str:
         lines.append(
             textwrap.fill(quote.sentence, width, initial_indent="  ", subsequent_indent="  ")
         )
-        lines.append(f"  — {quote.title}" + (f" ({meta})" if meta else ""))
+        lines.append(f"  — {quote.title.strip() or UNTITLED}" + (f" ({meta})" if meta else ""))
     return "\n".join(lines)
 
 

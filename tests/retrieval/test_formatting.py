@@ -1,9 +1,10 @@
-"""Plain-text answers as the terminal shows them."""
+"""Plain-text answers and statements as the terminal shows them."""
 
 from __future__ import annotations
 
-from retrieval.formatting import format_answer_text
+from retrieval.formatting import format_answer_text, format_quotes_text
 from retrieval.models import Answer, Citation
+from retrieval.quotes import Quote
 
 SAID = "“If that happens, we will make decisions that will hardly please Seoul,” he said."
 
@@ -37,4 +38,13 @@ def test_an_answer_lists_each_source_with_its_passage_indented() -> None:
         "[2] Untitled article",
         "    https://example.com/k",
         "    Kim reiterated his support.",
+    ]
+
+
+def test_a_statement_from_an_untitled_article_still_names_something() -> None:
+    quote = Quote("Gordon Brown", "He froze fuel duty.", False, "a1", "", "BBC News", None, 0, 19)
+    assert format_quotes_text([quote]).splitlines() == [
+        "Gordon Brown:",
+        "  He froze fuel duty.",
+        "  — Untitled article (BBC News)",
     ]
