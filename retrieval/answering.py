@@ -29,6 +29,7 @@ from retrieval.embedding import Embedder
 from retrieval.lexical import terms
 from retrieval.models import Answer, Article, Passage
 from retrieval.news_words import sentence_terms
+from retrieval.on_the_story import on_the_story
 from retrieval.questions import Question
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class Answerer:
         cfg = self.config
         if not scored or support < cfg.found_threshold:
             return Answer(question=question.text, text=NOT_FOUND, found=False)
-        answer = compose(question, scored, self.config, self.embed)
+        answer = compose(question, scored, cfg, self.embed)
         if not answer.citations:  # every sentence near the top was a subheading
             return Answer(question=question.text, text=NOT_FOUND, found=False)
         if support < cfg.doubtful_support:
@@ -97,7 +98,10 @@ class Answerer:
                     off_topic,
                 )
                 return Answer(question=question.text, text=NOT_FOUND, found=False)
-        return answer
+        # Whether to answer was judged on every candidate, as before; what is quoted leaves
+        # out the articles about something else.
+        named = on_the_story(question, scored, self._rarity)
+        return answer if len(named) == len(scored) else compose(question, named, cfg, self.embed)
 
     def unknown_names(self, question: Question) -> list[str]:
         """The names and years of the question ("Twitter", "iPhone", "2022") that no

@@ -8,6 +8,9 @@ from functools import lru_cache
 
 from babel import Locale
 
+from retrieval.lexical import word_set
+from retrieval.speaker_names import DEMONYMS
+
 # CLDR's display names are not always the ones news copy uses ("Türkiye", "Czechia").
 _NEWS_NAMES = (
     "Turkey",
@@ -95,6 +98,21 @@ def _pattern(kind: str) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     # "New Mexico" and "New Jersey" are states, not Mexico or Jersey.
     return re.compile(rf"(?<![\w-])(?<!New )(?:{alternatives})(?![\w-])")
+
+
+# A country's people and its short forms, beside the demonyms that double as surnames.
+_COUNTRY_WORDS = DEMONYMS | word_set(
+    "US USA UK EU UN America Britain British English French Spanish Dutch Scottish Welsh "
+    "Irish Swedish Danish Finnish Thai Afghan Saudi Arab Filipino Vietnamese Indonesian "
+    "Taiwanese Asian African Latin"
+)
+
+
+def names_a_country(name: str) -> bool:
+    """Whether `name` ("Japanese", "South Korea's", "US") is a country or its people: a
+    word most news on the country uses, so it tells little about which story it is."""
+    name = re.sub(r"['’]s?$", "", name.strip())
+    return name in _COUNTRY_WORDS or _pattern("country").fullmatch(name) is not None
 
 
 def place_kind(noun: str) -> str | None:

@@ -12,6 +12,7 @@ from retrieval.answer_types import (
     names_the,
     not_an_answer,
 )
+from retrieval.places import names_a_country
 from retrieval.questions import parse
 
 
@@ -228,3 +229,21 @@ def test_what_follows_say_or_think_is_another_question() -> None:
     # These ask about the war and the pact, not for what "people" or Putin said about them.
     assert parse("What did people think the war would cost?").kind != "say"
     assert parse("What did Putin say the pact means?").kind != "say"
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("Japanese", True),
+        ("South Korea’s", True),
+        ("US", True),
+        ("British", True),
+        ("Italy", True),
+        ("French Open", False),
+        ("New Jersey", False),
+        ("Putin", False),
+    ],
+)
+def test_a_country_or_its_people_tell_little_about_which_story(name: str, country: bool) -> None:
+    # Such names do not decide whether a cited article is on the question's story.
+    assert names_a_country(name) is country

@@ -450,3 +450,27 @@ def test_a_caption_that_repeats_a_sentence_is_quoted_once(seeded_bot: Newsbot) -
     answer = seeded_bot.ask("Who is Laura Murton?")
     assert answer.text.count("held signs saying") == 1
     assert "at the demonstration in the city of Canterbury" in answer.text  # the fuller one
+
+
+def test_articles_that_name_nothing_the_question_names_are_left_out(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "tennis.txt": "Nadal takes the French Open\n\n"
+            "Rafael Nadal won the French Open in Paris on Sunday, beating Casper Ruud in "
+            "straight sets. It was his fourteenth title at Roland Garros.\n",
+            "golf.txt": "Mickelson shines on the seniors tour\n\n"
+            "Phil Mickelson won the Senior Open in Florida on Sunday, his first title of "
+            "the year. Jim Furyk won the Players Championship last month.\n",
+        },
+    )
+    question = "Who won the French Open on Sunday?"
+    answer = bot.ask(question)
+    assert answer.found and "Rafael Nadal" in answer.text
+    assert [c.title for c in answer.citations] == ["Nadal takes the French Open"]
+    # The golf story is among what was read: it is left out for naming nothing asked about.
+    passages = bot.search_in_time(question, k=5)
+    assert "Phil Mickelson" in " ".join(p.chunk.text for p in passages)
