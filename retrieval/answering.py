@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import logging
 import math
 import threading
@@ -26,7 +25,7 @@ from retrieval.answer_types import (
 from retrieval.candidates import Candidate, gather, is_lead, said_by
 from retrieval.composing import compose
 from retrieval.embedding import Embedder
-from retrieval.lexical import terms
+from retrieval.lexical import CALENDAR_TERMS, terms
 from retrieval.models import Answer, Article, Passage
 from retrieval.news_words import sentence_terms
 from retrieval.on_the_story import on_the_story
@@ -35,10 +34,6 @@ from retrieval.questions import Question
 logger = logging.getLogger(__name__)
 
 NOT_FOUND = "I couldn't find that in the indexed articles."
-
-_CALENDAR = frozenset(
-    terms(" ".join([*calendar.day_name, *calendar.month_name, *calendar.day_abbr]))
-)
 
 
 class Answerer:
@@ -121,7 +116,7 @@ class Answerer:
         cited = [articles[c.article_id] for c in answer.citations if c.article_id in articles]
         have = set().union(*(set(terms(f"{a.title} {a.text}")) for a in cited))
         # "on Monday" is when, not what: a day or month is never the missing name.
-        heads = {name: head - _CALENDAR for name, head in _name_heads(question).items()}
+        heads = {name: head - CALENDAR_TERMS for name, head in _name_heads(question).items()}
         return [
             name
             for name, head in heads.items()

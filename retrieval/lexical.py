@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import logging
 import math
 import re
@@ -219,6 +220,12 @@ def terms(text: str) -> list[str]:
         lowered += " " + " ".join(a + b for a, b in _HYPHENATED.findall(lowered))
     words = [w for w in _TOKEN.findall(lowered) if w not in STOPWORDS]
     return list(_stemmer().stemWords(words))
+
+
+# The terms of day and month names: when something happened, never what.
+CALENDAR_TERMS = frozenset(
+    terms(" ".join([*calendar.day_name, *calendar.month_name, *calendar.day_abbr]))
+)
 
 
 class LexicalIndex:

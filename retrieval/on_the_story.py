@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import logging
 import math
 import re
@@ -10,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from retrieval.answer_types import names_in
 from retrieval.candidates import Candidate
-from retrieval.lexical import terms
+from retrieval.lexical import CALENDAR_TERMS, terms
 from retrieval.places import names_a_country
 from retrieval.questions import Question
 
@@ -18,9 +17,6 @@ logger = logging.getLogger(__name__)
 
 # A name's last word stands for it when its rarity is at least this share of the rarest's.
 _RARE_ENOUGH = 0.75
-_CALENDAR = frozenset(
-    terms(" ".join([*calendar.day_name, *calendar.month_name, *calendar.day_abbr]))
-)
 
 
 def on_the_story(
@@ -36,7 +32,7 @@ def on_the_story(
     names = [
         name
         for name in names_in(question.text)
-        if set(terms(name)) - _CALENDAR and not names_a_country(name)
+        if set(terms(name)) - CALENDAR_TERMS and not names_a_country(name)
     ]
     if not names or not scored:
         return scored
