@@ -11,6 +11,7 @@ from retrieval.formatting import (
     format_sources_table,
     format_speakers_text,
     format_statements_text,
+    format_stats_text,
 )
 from retrieval.models import IndexStats
 from retrieval.questions import asks_for_help
@@ -55,7 +56,7 @@ def chat_loop(bot: Newsbot, stdin: TextIO, stdout: TextIO) -> int:
 def _command_reply(bot: Newsbot, line: str) -> str | None:
     """The reply to a command or a plea for help; None when `line` is a question."""
     if asks_for_help(line):
-        return help_text(bot.stats())
+        return _help_text(bot.stats())
     if not line.startswith("/"):
         return None
     command, _, rest = line.partition(" ")
@@ -65,16 +66,11 @@ def _command_reply(bot: Newsbot, line: str) -> str | None:
     if command == "/sources":
         return format_sources_table(bot.sources())
     if command == "/stats":
-        stats = bot.stats()
-        outlets = ", ".join(stats.sources) or "none recorded"
-        return (
-            f"articles: {stats.articles:,}\npassages: {stats.chunks:,}\n"
-            f"outlets ({len(stats.sources)}): {outlets}\nlatest article: {stats.latest or '—'}"
-        )
+        return format_stats_text(bot.stats())
     return f"There is no {command} command; the commands are {', '.join(_COMMANDS)}."
 
 
-def help_text(stats: IndexStats) -> str:
+def _help_text(stats: IndexStats) -> str:
     return (
         f"newsbot: {_knows(stats)}\n"
         "Type a question, e.g. What did Putin say about South Korea? Every answer cites its\n"

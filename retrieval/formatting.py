@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from retrieval.models import Answer, ArticleInfo, Citation
+from retrieval.models import Answer, ArticleInfo, Citation, IndexStats
 
 if TYPE_CHECKING:
     from retrieval.quotes import Quote
@@ -49,6 +49,14 @@ def format_sources_table(infos: Sequence[ArticleInfo]) -> str:
     ]
     header = f"{'date':<10}  {'outlet':<18}  {'chk':>3}  headline"
     return "\n".join([header, *rows, f"{len(infos)} articles"])
+
+
+def format_stats_text(stats: IndexStats) -> str:
+    outlets = ", ".join(stats.sources) or "none recorded"
+    return (
+        f"articles: {stats.articles:,}\npassages: {stats.chunks:,}\n"
+        f"outlets ({len(stats.sources)}): {outlets}\nlatest article: {stats.latest or '—'}"
+    )
 
 
 def format_statements_text(
