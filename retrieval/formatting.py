@@ -23,6 +23,9 @@ def citation_line(citation: Citation) -> str:
 
 
 def format_answer_text(answer: Answer, width: int = 100) -> str:
+    """The answer, then its sources. A source's passage is shown only where the answer does
+    not already read it in full: our answers are the cited sentences themselves, so
+    repeating them under each source doubled every reply."""
     lines = [textwrap.fill(answer.text, width=width)]
     if answer.citations:
         lines.append("")
@@ -31,6 +34,8 @@ def format_answer_text(answer: Answer, width: int = 100) -> str:
             lines.append(f"[{c.n}] {citation_line(c)}")
             if c.url:
                 lines.append(f"    {c.url}")
+            if _read_in(answer.text, c.quote):
+                continue
             # Indented, not put in quote marks: a passage that is itself a quotation would
             # read as ““…””.
             quote = textwrap.fill(
@@ -38,6 +43,11 @@ def format_answer_text(answer: Answer, width: int = 100) -> str:
             )
             lines.append(quote)
     return "\n".join(lines)
+
+
+def _read_in(text: str, quote: str) -> bool:
+    """Whether every passage of `quote` (joined by " … ") is already in `text`."""
+    return all(part.strip() in text for part in quote.split(" … "))
 
 
 def format_sources_table(infos: Sequence[ArticleInfo]) -> str:

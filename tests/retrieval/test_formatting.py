@@ -22,7 +22,7 @@ def _citation(n: int, title: str, quote: str, **meta: str) -> Citation:
     )
 
 
-def test_an_answer_lists_each_source_with_its_passage_indented() -> None:
+def test_sources_do_not_repeat_the_sentences_the_answer_already_reads() -> None:
     pact = _citation(
         1, "Russia raises the stakes", SAID, source="Arab News", published="2024-06-24"
     )
@@ -34,10 +34,19 @@ def test_an_answer_lists_each_source_with_its_passage_indented() -> None:
     sources = lines[lines.index("Sources:") + 1 :]
     assert sources == [
         "[1] Russia raises the stakes — Arab News, 2024-06-24",
-        f"    {SAID}",
         "[2] Untitled article",
         "    https://example.com/k",
-        "    Kim reiterated his support.",
+    ]
+
+
+def test_a_passage_the_answer_does_not_read_is_shown_indented() -> None:
+    # An Answer built by a library user may cite more than its text reads.
+    pact = _citation(1, "Russia raises the stakes", f"Putin spoke. … {SAID}")
+    answer = Answer("What did Putin say?", "Putin spoke. [1]", True, (pact,))
+    lines = format_answer_text(answer).splitlines()
+    assert lines[lines.index("Sources:") + 1 :] == [
+        "[1] Russia raises the stakes",
+        f"    Putin spoke. … {SAID}",
     ]
 
 
