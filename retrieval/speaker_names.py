@@ -9,7 +9,7 @@ import re
 
 # Words that end a body's name: "US State Department" is no one, and keeps its "State".
 INSTITUTIONS = frozenset(
-    ["Department", "Ministry", "Office", "Agency", "Council", "Committee", "Commission"]
+    ["Department", "Ministry", "Office", "Agency", "Council", "Committee", "Commission", "Party"]
 )
 # "The Bank of England said", "the National Union of Journalists said": the body speaks.
 BODIES = (
@@ -235,6 +235,8 @@ TITLES = frozenset(
         "Sir",
         "Lord",
         "Lady",
+        "Baroness",
+        "Dame",
         "Judge",
         "Justice",
         "Governor",
@@ -300,12 +302,55 @@ TITLES = frozenset(
         "French",
         "Ukrainian",
         "Korean",
+        # professions and callings ("Broadcaster Chris Evans", "US Attorney David Kelley",
+        # "Rabbi Marvin Hier", "Parish Sheriff Harry Lee")
+        "Attorney",
+        "Lawyer",
+        "Barrister",
+        "Solicitor",
+        "Magistrate",
+        "Sheriff",
+        "Agent",
+        "Referee",
+        "Broadcaster",
+        "Songwriter",
+        "Composer",
+        "DJ",
+        "Presenter",
+        "Writer",
+        "Author",
+        "Novelist",
+        "Film-maker",
+        "Filmmaker",
+        "Comedian",
+        "Designer",
+        "Economist",
+        "Analyst",
+        "Reverend",
+        "Rev",
+        "Rabbi",
+        "Imam",
+        "Vice-President",
+        "MSP",
+        "Goalscorer",
+        "Wing",
+        "Prop",
+        "Hooker",
     ]
 )
+# A party before a member's name ("Conservative Graham Brady", "Lib Dem Norman Baker"). Not
+# titles: "Labour said" and "the Labour Party" are the party speaking.
+_PARTY_WORDS = frozenset(
+    ["Conservative", "Tory", "Labour", "Liberal", "Lib", "Democrat", "Dem", "Republican", "Plaid"]
+)
+# Letters after a name that are no part of it ("Frank Field MP", "Guy Mansfield QC"); but
+# "the Ealing North MP" and "a Plaid Cymru MP" name a seat and a party, not a person.
+_POST_NOMINALS = frozenset(["MP", "MSP", "MEP", "QC", "KC"])
+_COMPASS = frozenset(["North", "South", "East", "West", "Central"])
 # "Blair's", "Atticus'": only the apostrophe of a plural possessive goes ("Evans'" -> "Evans").
 _POSSESSIVE = re.compile(r"[’']s$|(?<=[sS])[’']$")
 
-_HONORIFICS = frozenset(["Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady"])
+_HONORIFICS = frozenset(["Mr", "Mrs", "Ms", "Dr", "Sir", "Lord", "Lady", "Baroness", "Dame"])
 _SUBORDINATE = frozenset(["Deputy", "Vice", "Shadow", "Assistant", "Former", "Acting", "Junior"])
 
 # "“…,” the Irishman said", "The Scot admitted": someone the article calls by nationality.
@@ -425,7 +470,21 @@ def clean_name(raw: str) -> str:
         words[0] in NOT_PEOPLE or (words[0] in TITLES and not body) or _POSSESSIVE.search(words[0])
     ):
         words = words[1:]
+    while len(words) > 2 and words[0] in _PARTY_WORDS and not _is_body(words[1:]):
+        words = words[1:]
+    if (
+        len(words) > 2
+        and words[-1] in _POST_NOMINALS
+        and words[-2] not in _COMPASS
+        and not _PARTY_WORDS.intersection(words)
+    ):
+        words = words[:-1]
     return _POSSESSIVE.sub("", " ".join(words)).strip()
+
+
+def _is_body(words: list[str]) -> bool:
+    """ "Party Co-Chairman", "Party": what follows a party word is not a member's name."""
+    return bool((BODIES | TITLES).intersection(words))
 
 
 class NameBook:
@@ -441,7 +500,8 @@ class NameBook:
         """ "Culture Secretary Tessa Jowell" makes her 'the culture secretary' and 'the
         secretary' from here on; an honorific ("Mr") is no role."""
         words = raw.split()
-        title = words[: len(words) - len(name.split())]
+        # A party qualifies no role: "Labour MP Stephen Pound" is "the MP".
+        title = [w for w in words[: len(words) - len(name.split())] if w not in _PARTY_WORDS]
         if not title or title[-1] not in TITLES or title[-1] in _HONORIFICS:
             return
         phrase = " ".join(title).lower()
@@ -450,11 +510,16 @@ class NameBook:
             self.roles[title[-1].lower()] = name
 
     def by_role(self, phrase: str) -> str | None:
-        """The person a lowercase role phrase ("the former prime minister") refers to."""
-        words = phrase.split()
+        """The person a role phrase ("former prime minister", "Ealing North MP") refers to."""
+        words = phrase.lower().split()
         for start in range(len(words)):
-            if found := self.roles.get(" ".join(words[start:])):
-                return found
+            role = " ".join(words[start:])
+            if found := self.roles.get(role):
+                # "The foreign secretary" is not whoever was "Home Secretary": a role
+                # shortened past its qualifier counts only if no other was seen.
+                asked = " ".join(words)
+                others = [k for k in self.roles if k.endswith(" " + role) and k != asked]
+                return found if start == 0 or not others else None
         return None
 
     def learn(self, name: str) -> str:

@@ -109,8 +109,9 @@ _PATTERNS = tuple(
         rf",\s+(?:{_TAG_VERBS})\s+{_SPEAKER}(?=\s*[,.;:!?]|\s+(?:of|from|at)\b|\s*$)",
         # Stephen Sestanovich, senior fellow at the Council on Foreign Relations, noted
         rf"^{_SPEAKER},[^.“”\"]{{1,140}}?\s+(?:{_VERBS})\b",
-        # Putin said / Putin also said / Putin strongly warned / He bluntly declared
-        rf"{_LEAD_IN}{_SPEAKER}(?:,[^,]{{1,80}},)?(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:ha[sd]\s+)?(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b",
+        # Putin said / Putin also said / Putin strongly warned / He bluntly declared / Mr
+        # Schroeder - a staunch supporter of the pact - said
+        rf"{_LEAD_IN}{_SPEAKER}(?:,[^,]{{1,80}},|\s[-–—]\s[^-–—“”\"]{{1,80}}\s[-–—])?(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:ha[sd]\s+)?(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b",
         rf"\baccording to\s+(?:\w+\s+){{0,4}}?{_SPEAKER}",
         # ... shadow chief secretary to the Treasury, George Osborne, said:
         rf",\s+{_FULL_NAME},\s+(?:{_ADVERB})?(?:{_VERBS})\b",
@@ -130,7 +131,14 @@ _ONLY_IF_QUOTED = frozenset(id(p) for p in _PATTERNS if "quoted" in p.pattern)
 _QUOTE_TAGS = tuple(p for p in _PATTERNS if p.pattern.startswith("[”"))
 _LOOK_AHEAD = 4
 
-_ROLE = r"(?P<role>(?:[a-z]+\s+){0,2}[a-z]+)"
+# Where names are learnt, with any title before them ("Labour MP Stephen Pound" makes "the
+# MP" his).
+_TITLE_ACRONYMS = "|".join(sorted(w for w in TITLES if w.isupper()))
+_NAME_RUN = re.compile(
+    rf"\b(?:[A-Z][a-z]+|{_TITLE_ACRONYMS})(?:\s+(?:[A-Z][a-z]+|{_TITLE_ACRONYMS})){{1,7}}\b"
+)
+# A role may be capitalised ("the Ealing North MP", "The Prime Minister said").
+_ROLE = r"(?P<role>(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z]+)"
 # "The chancellor said", "“…,” said the prime minister", "“…,” the home secretary told MPs".
 _ROLE_PATTERNS = (
     re.compile(rf"{_LEAD_IN}[Tt]he\s+{_ROLE}\s+(?:{_ADVERB})?(?:{_VERBS})\b"),
@@ -183,7 +191,7 @@ def statements(text: str) -> tuple[Statement, ...]:
     spans = list(sentence_spans(text))
     for i, (start, end) in enumerate(spans):
         sentence = text[start:end]
-        for raw in re.findall(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b", sentence):
+        for raw in _NAME_RUN.findall(sentence):
             name = clean_name(raw)
             if len(name.split()) >= 2:
                 book.learn(name)
@@ -278,6 +286,8 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
                 continue  # "Of Hepburn, she said", "A UK Independence Party MEP suggested"
             if who in _PRONOUN_WORDS:
                 return who
+            if who.split()[-1] in TITLES and sentence[:start].endswith("the "):
+                continue  # "said the Ealing North MP": a role, whoever holds it
             if _the_national(who, sentence[:start]):
                 return "he"
             name = clean_name(who)

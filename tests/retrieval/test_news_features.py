@@ -119,6 +119,35 @@ def test_a_role_is_the_person_last_named_with_it_and_said_may_come_first() -> No
     ]
 
 
+def test_a_seat_or_a_qualified_role_names_only_its_holder() -> None:
+    text = (
+        "Labour MP Stephen Pound has told of his shock. "
+        "“It was a pretty happy ending,” said the Ealing North MP. "
+        "Home Secretary Charles Clarke opened the debate. "
+        "The foreign secretary insisted it was for Parliament to decide. "
+        "The French president told reporters: “Europe needs unity.”"
+    )
+    # A party is no part of the role, so "the Ealing North MP" is the MP named before; the
+    # foreign secretary is not the home secretary, and no French president was named.
+    found = _attributed(text)
+    assert found == [("Labour MP ", "Stephen Pound"), ("“It was a ", "Stephen Pound")]
+
+
+def test_professions_parties_and_letters_after_a_name_are_not_part_of_it() -> None:
+    assert clean_name("Broadcaster Chris Evans") == "Chris Evans"
+    assert clean_name("US Attorney David Kelley") == "David Kelley"
+    assert clean_name("Lib Dem Norman Baker") == "Norman Baker"
+    assert clean_name("Liberal Democrat Sarah Teather") == "Sarah Teather"
+    assert clean_name("Guy Mansfield QC") == "Guy Mansfield"
+    assert clean_name("Frank Field MP") == "Frank Field"
+    assert clean_name("Baroness Susan Greenfield") == "Susan Greenfield"
+    # A party or a seat alone is no one's name to shorten.
+    assert clean_name("Labour Party") == "Labour Party"
+    assert clean_name("Labour") == "Labour"
+    assert clean_name("Conservative Party Co-Chairman") == "Conservative Party Co-Chairman"
+    assert clean_name("Ealing North MP") == "Ealing North MP"
+
+
 def test_a_place_or_employer_after_a_preposition_is_not_the_speaker() -> None:
     text = (
         "In 2000, EU leaders at a summit in Lisbon pledged the economy would grow. "
