@@ -82,6 +82,8 @@ _PERSON_OF = re.compile(
 _QUOTED_AS = rf"(?!by\b)(?:[\w’'\-]+\s+){{0,4}}?{_FULL_NAME}\s+as\s+(?:saying|telling)\b"
 # "according to a World Bank report" is the World Bank's word.
 _INDEFINITE = re.compile(r"(?<![\w’'\-])(?<!according to )(?:[Aa]n?)\s+$")
+_DETERMINER = r"(?:the|a|an|his|her|their|its|our|one|whose)"
+_LINK_WORD = r"(?:for|of|at|from|in|with|to|by|on|about|over|against|and|as|that|last|next|this)"
 # Ordered: the first pattern that matches a sentence names its speaker.
 _PATTERNS = tuple(
     re.compile(p)
@@ -100,6 +102,11 @@ _PATTERNS = tuple(
         # ”... said report author Mary Madden, said Spanish Federation press officer Fernando
         # Garrido (a full name: "said the Newport-based athlete" names nobody)
         rf"[”\"’],?\s+(?:{_VERBS})\s+(?:[\w’'\-]+\s+){{1,4}}?{_FULL_NAME}{_NAME_ENDS}",
+        # ”... said eighth seed Agassi, said coach Wenger: a surname after a description
+        # without "the" or "a" ("said the Frenchman" refers back) or a place ("said a
+        # spokesman for Tesco")
+        rf"[”\"’],?\s+(?:{_TAG_VERBS})\s+(?!{_DETERMINER}\s)(?:(?!{_LINK_WORD}\s)[a-z][a-z’'\-]*\s+){{1,3}}"
+        rf"(?P<who>[A-Z][\w’'\-]+)(?=\s*[,.;:!?]|\s*$)",
         rf"[”\"’],?\s+(?:{_VERBS})\s+{_SPEAKER}",
         # Said Mr Fogg: "…" / Said Wales assistant coach Scott Johnson: "…"
         rf"^Said\s+{_SPEAKER}\s*:",

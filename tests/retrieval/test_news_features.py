@@ -133,6 +133,17 @@ def test_a_seat_or_a_qualified_role_names_only_its_holder() -> None:
     assert found == [("Labour MP ", "Stephen Pound"), ("“It was a ", "Stephen Pound")]
 
 
+def test_a_surname_after_a_description_in_a_tag_is_the_speaker() -> None:
+    text = (
+        "Andre Agassi beat Carlos Moya in the final. "
+        "Moya said: “I was playing well before I came here.” "
+        "“No one was more concerned than myself,” said eighth seed Agassi. "
+        "Eli Lilly is planning a campaign against “false” claims about its product Prozac."
+    )
+    # Before, the second quote continued Moya's; a product after "about" is no speaker.
+    assert _attributed(text) == [("Moya said:", "Carlos Moya"), ("“No one wa", "Andre Agassi")]
+
+
 def test_professions_parties_and_letters_after_a_name_are_not_part_of_it() -> None:
     assert clean_name("Broadcaster Chris Evans") == "Chris Evans"
     assert clean_name("US Attorney David Kelley") == "David Kelley"
