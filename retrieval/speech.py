@@ -119,6 +119,8 @@ _PATTERNS = tuple(
         # Putin said / Putin also said / Putin strongly warned / He bluntly declared / Mr
         # Schroeder - a staunch supporter of the pact - said
         rf"{_LEAD_IN}{_SPEAKER}(?:,[^,]{{1,80}},|\s[-–—]\s[^-–—“”\"]{{1,80}}\s[-–—])?(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:ha[sd]\s+)?(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b",
+        # "according to Q magazine editor Paul Rees": the person, not the magazine
+        rf"\baccording to\s+(?:[A-Z][\w\-]*\s+)?(?:[a-z][\w\-]*\s+){{1,3}}{_FULL_NAME}{_NAME_ENDS}",
         rf"\baccording to\s+(?:\w+\s+){{0,4}}?{_SPEAKER}",
         # ... shadow chief secretary to the Treasury, George Osborne, said:
         rf",\s+{_FULL_NAME},\s+(?:{_ADVERB})?(?:{_VERBS})\b",

@@ -144,6 +144,14 @@ def test_a_surname_after_a_description_in_a_tag_is_the_speaker() -> None:
     assert _attributed(text) == [("Moya said:", "Carlos Moya"), ("“No one wa", "Andre Agassi")]
 
 
+def test_according_to_a_described_person_is_that_person() -> None:
+    text = (
+        "The band remain the biggest in the world, according to Q magazine editor Paul Rees. "
+        "Sales fell, according to the BBC."
+    )
+    assert _attributed(text) == [("The band r", "Paul Rees"), ("Sales fell", "BBC")]
+
+
 def test_professions_parties_and_letters_after_a_name_are_not_part_of_it() -> None:
     assert clean_name("Broadcaster Chris Evans") == "Chris Evans"
     assert clean_name("US Attorney David Kelley") == "David Kelley"
