@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from retrieval.formatting import UNTITLED
+from retrieval.formatting import shown_title
 from retrieval.models import Answer, ArticleInfo, Citation, IndexStats
 
 MESSAGE_LIMIT = 4096
@@ -79,7 +79,7 @@ def _format_citation(citation: Citation, *, with_passages: bool) -> str:
 
 def headline(title: str, url: str | None) -> str:
     """An article's title, linked when it has a web address, cut when absurdly long."""
-    title = title.strip() or UNTITLED
+    title = shown_title(title)
     if len(title) > _MAX_TITLE_CHARS:
         title = title[: _MAX_TITLE_CHARS - 1].rstrip() + "…"
     text = esc(title)

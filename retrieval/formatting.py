@@ -15,9 +15,14 @@ if TYPE_CHECKING:
 UNTITLED = "Untitled article"
 
 
+def shown_title(title: str) -> str:
+    """An article's title as shown, "Untitled article" when it has none."""
+    return title.strip() or UNTITLED
+
+
 def citation_line(citation: Citation) -> str:
     """'Headline — Outlet, 2024-06-24' with whatever metadata the article has."""
-    title = citation.title.strip() or UNTITLED
+    title = shown_title(citation.title)
     meta = ", ".join(x for x in (citation.source, citation.published) if x)
     return f"{title} — {meta}" if meta else title
 
@@ -92,7 +97,7 @@ def format_quotes_text(quotes: Sequence[Quote], width: int = 100) -> str:
         lines.append(
             textwrap.fill(quote.sentence, width, initial_indent="  ", subsequent_indent="  ")
         )
-        lines.append(f"  — {quote.title.strip() or UNTITLED}" + (f" ({meta})" if meta else ""))
+        lines.append(f"  — {shown_title(quote.title)}" + (f" ({meta})" if meta else ""))
     return "\n".join(lines)
 
 

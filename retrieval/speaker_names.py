@@ -347,6 +347,7 @@ _PARTY_WORDS = frozenset(
 # "the Ealing North MP" and "a Plaid Cymru MP" name a seat and a party, not a person.
 _POST_NOMINALS = frozenset(["MP", "MSP", "MEP", "QC", "KC"])
 _COMPASS = frozenset(["North", "South", "East", "West", "Central"])
+_NOT_A_MEMBER = BODIES | TITLES
 # "Blair's", "Atticus'": only the apostrophe of a plural possessive goes ("Evans'" -> "Evans").
 _POSSESSIVE = re.compile(r"[’']s$|(?<=[sS])[’']$")
 
@@ -484,7 +485,7 @@ def clean_name(raw: str) -> str:
 
 def _is_body(words: list[str]) -> bool:
     """ "Party Co-Chairman", "Party": what follows a party word is not a member's name."""
-    return bool((BODIES | TITLES).intersection(words))
+    return not _NOT_A_MEMBER.isdisjoint(words)
 
 
 class NameBook:
@@ -517,9 +518,8 @@ class NameBook:
             if found := self.roles.get(role):
                 # "The foreign secretary" is not whoever was "Home Secretary": a role
                 # shortened past its qualifier counts only if no other was seen.
-                asked = " ".join(words)
-                others = [k for k in self.roles if k.endswith(" " + role) and k != asked]
-                return found if start == 0 or not others else None
+                qualified = start > 0 and any(k.endswith(" " + role) for k in self.roles)
+                return None if qualified else found
         return None
 
     def learn(self, name: str) -> str:

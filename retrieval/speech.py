@@ -295,7 +295,7 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
                 continue  # "Of Hepburn, she said", "A UK Independence Party MEP suggested"
             if who in _PRONOUN_WORDS:
                 return who
-            if who.split()[-1] in TITLES and sentence[:start].endswith("the "):
+            if who.split()[-1] in TITLES and sentence.endswith("the ", 0, start):
                 continue  # "said the Ealing North MP": a role, whoever holds it
             if _the_national(who, sentence[:start]):
                 return "he"
