@@ -52,6 +52,13 @@ _DATELINE = re.compile(
     r"(?:\s*\((?:AP|AFP|Reuters|CNN|dpa|UPI|Bloomberg)[^()]{0,30}\))?"
     r"\s*(?::|\s[—–-]{1,2})\s+(?=\S)"
 )
+# CNN's form, where the credit in brackets is the separator: "(CNN) …", "Hong Kong (CNN) …",
+# "New York (CNN Business) …"; the place, when given, is in ordinary case.
+_WIRE_DATELINE = re.compile(
+    r"(?:(?P<place>[A-Z][\w.'’-]*(?:,? [A-Z][\w.'’-]*){0,3})\s*)?"
+    r"\((?:AP|AFP|Reuters|CNN|dpa|UPI|Bloomberg)(?: [A-Z][a-z]+)?\)\s*"
+    r"(?:[—–-]{1,2}\s*(?=\S)|(?=[A-Z0-9“‘\"']))"
+)
 _NOT_DATELINES = frozenset(
     {
         "BREAKING",
@@ -172,11 +179,16 @@ def _is_headline(line: str) -> bool:
 
 
 def _take_dateline(paragraphs: list[str]) -> str | None:
-    """Strips "MOSCOW: " from the start of the body, which may follow standfirst lines."""
+    """Strips "MOSCOW: " or "(CNN)" from the start of the body, which may follow standfirst
+    lines, and gives the place if it names one."""
     candidates = [i for i, p in enumerate(paragraphs) if not p.startswith(LIST_ITEM)]
     for i in candidates[:_DATELINE_SEARCH]:
         match = _DATELINE.match(paragraphs[i])
         if match and match["place"] not in _NOT_DATELINES and len(match["place"]) >= 3:
+            paragraphs[i] = paragraphs[i][match.end() :]
+            return match["place"]
+        match = _WIRE_DATELINE.match(paragraphs[i])
+        if match:
             paragraphs[i] = paragraphs[i][match.end() :]
             return match["place"]
     return None

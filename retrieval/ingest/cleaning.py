@@ -63,6 +63,7 @@ _WHEN = (
     r"(?P<date>\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d\d-\d\d)"
     r"(?:,?\s+\d{1,2}:\d\d(?:\s*[AaPp]\.?[Mm]\.?)?)?(?:\s+[A-Z]{2,5})?"
 )
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}"
 _AGO = r"(?:\d+\s*(?:sec|second|min|minute|hr|hour|day|week|month|year)s?\s*)+ago"
 # A character inside a sentence: a stop followed by more of it ("Feb. 28", "U.S.") is one.
 _IN_SENTENCE = r"(?:[^.!?]|[.!?](?=[^\s)]|\s+[a-z0-9]))"
@@ -162,6 +163,18 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         r"|(?:Read|See|Watch) (?:the )?(?:full|whole|complete) (?:story|article|report)\b.{0,40})",
         needles=("►",),
         max_len=250,
+    ),
+    # A link to another story whose label lost its space when the page was scraped
+    # ("You may like:Pentatonix brings its Christmas tour", "Opinion:'Forgiving' loans …"):
+    # prose always puts a space after a colon. Long lines are kept, because roundups glue
+    # a place to a whole paragraph the same way ("Phoenix:Gov. Doug Ducey has ousted …");
+    # so are dated timeline entries ("March 19:Tempe declared …"), answers and "(NYSE:TM)".
+    _rule(
+        "glued_link",
+        rf"(?!{_MONTH}\.? \d{{1,2}}:|\d{{4}}:|\d+/\d+/|(?:Answer|Question|Q|A):)"
+        r"[^.!?:()\n]{2,80}:(?=[A-Z'\"‘“])\S.{4,}",
+        needles=(":",),
+        max_len=200,
     ),
     # Newsletter, subscription and social promos.
     _rule(
@@ -269,6 +282,16 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         r"(?: (?:Business|Politics|Sport|Sports|Travel|Style|Health))?\s*[—–-]{1,2}",
         needles=("cnn", "reuters", "ap", "afp"),
         max_len=60,
+    ),
+    # A credit line that is only the outlet or the wire service ("USA TODAY", "The Associated
+    # Press", "Special to USA TODAY"): the outlet is already the article's source.
+    _rule(
+        "credit_line",
+        r"(?:(?:Special )?to |From |By )?(?:USA ?TODAY(?: Network| Sports)?|(?:The )?Associated "
+        r"Press|AP|Reuters|AFP)",
+        needles=("usa", "today", "associated", "ap", "reuters", "afp"),
+        max_len=40,
+        flags=_I,
     ),
     # Lines with no words at all: separators ("***", "—", "____") and stray bullets.
     _rule("no_words", r"[\W_]+", max_len=100_000),

@@ -68,6 +68,10 @@ RULE_SAMPLES: dict[str, tuple[str, str]] = {
         "►Gas prices:Why are they higher?",
         "Gas prices rose for a third week: why are they higher, drivers asked.",
     ),
+    "glued_link": (
+        "You may like:Pentatonix brings its Christmas tour to the Yum Center",
+        "Toyota (NYSE:TM) will begin leasing vehicles to Uber drivers later this year.",
+    ),
     "newsletter_promo": (
         "Sign up for CNN's Wonder Theory science newsletter. Explore the universe with news.",
         "The company said its newsletter business grew by 12% last year.",
@@ -122,6 +126,7 @@ RULE_SAMPLES: dict[str, tuple[str, str]] = {
         "Copyright law in the EU changed in 2019 after a long debate.",
     ),
     "outlet_byline": ("New York CNN Business —", "CNN reported the figures on Monday."),
+    "credit_line": ("Special to USA TODAY", "The Associated Press reported the figures."),
     "no_words": ("__________", "2024"),
 }
 
@@ -202,6 +207,46 @@ def test_arrow_bullets_that_are_news_stay_as_bullets() -> None:
         "• At least 103 children have died, said Ukrainian Prosecutor General Iryna Venediktova.",
         "• France has recorded more than 100,000 virus infections in a single day.",
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Opinion:'Forgiving' student loans isn't motivated by kindness. It's all about politics.",
+        "RIP:Children's author Shirley Hughes, known for her popular 'Alfie' series, dies at 94",
+        "Read the whole story here:What does the progressive response to Biden's speech mean?",
+        "Emmys 2021:'The Crown,' 'Mandalorian' top nominees; see all the major categories",
+    ],
+)
+def test_glued_link_drops_links_to_other_stories(line: str) -> None:
+    assert (
+        clean_text(f"Prices rose.\n\n{line}\n\nThey fell later.")
+        == "Prices rose.\n\nThey fell later."
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A roundup glues the place to a whole paragraph; the paragraph is news.
+        "Phoenix:Gov. Doug Ducey has ousted and replaced all five members of the Arizona State "
+        "Board of Massage Therapy in the wake of a newspaper's critical report about the "
+        "occupational regulatory panel's handling of complaints about alleged sexual abuse.",
+        "March 19:Tempe declared a state of emergency on Wednesday and shut down bars.",
+        "1996:John Blake. Never a coordinator, but Blake was a defensive line coach at OU.",
+        "Answer:Leadership is about creating a vision and getting others on board.",
+        "The minister said: Prices will fall.",
+    ],
+)
+def test_glued_link_keeps_news_with_a_colon(line: str) -> None:
+    assert clean_text(f"Prices rose.\n\n{line}") == f"Prices rose.\n\n{line}"
+
+
+@pytest.mark.parametrize(
+    "line", ["USA TODAY", "USA TODAY Sports", "AP", "Associated Press", "By Associated Press"]
+)
+def test_credit_line_drops_outlet_only_lines(line: str) -> None:
+    assert clean_text(f"{line}\n\nThe storm hit the coast.") == "The storm hit the coast."
 
 
 def test_read_more_drops_a_labelled_link_list() -> None:

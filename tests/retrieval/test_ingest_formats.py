@@ -106,6 +106,22 @@ def test_single_json_object_and_search_result_containers(tmp_path: Path) -> None
     assert (article.title, article.source, article.text) == ("Full", "CNN", "A real story.")
 
 
+def test_wire_credits_and_links_to_other_stories_leave_the_text(tmp_path: Path) -> None:
+    pages = tmp_path / "pages.jsonl"
+    bodies = [
+        "(CNN) Lyft has agreed to a $25 million settlement.\nRead this:Uber drivers strike",
+        "USA TODAY\n\nHong Kong (CNN Business)Shares fell on Monday.",
+        "Critics (AP) said the plan was late.",
+    ]
+    pages.write_text(
+        "".join(json.dumps({"title": f"T{i}", "body": b}) + "\n" for i, b in enumerate(bodies))
+    )
+    lyft, shares, critics = read_articles(pages)
+    assert (lyft.dateline, lyft.text) == (None, "Lyft has agreed to a $25 million settlement.")
+    assert (shares.dateline, shares.text) == ("Hong Kong", "Shares fell on Monday.")
+    assert (critics.dateline, critics.text) == (None, "Critics (AP) said the plan was late.")
+
+
 def test_id_uses_path_and_title_without_url_and_ordinal_for_repeats(tmp_path: Path) -> None:
     path = tmp_path / "dupes.jsonl"
     lines = [
