@@ -25,7 +25,7 @@ class Candidate:
     text: str
     passage_rank: int
     passage_score: float
-    statement: Statement | None
+    statement: Statement | None  # who says it; read only for "what did X say" questions
     context: str  # the headline and the sentence before: what "he" and "the ban" refer to
 
 
@@ -45,7 +45,10 @@ def gather(
     top_articles = list(dict.fromkeys(p.chunk.article_id for p in passages))
     lead_articles = set(top_articles[: config.lead_articles])
     speaker_articles: set[str] = set()
-    if question.kind == "say" and question.speaker:
+    # Who says what is read only for "what did X say": no other question scores by speaker,
+    # and reading it is a good part of an answer's cost outside the model.
+    by_speaker = question.kind == "say" and bool(question.speaker)
+    if by_speaker:
         # A speaker's words are often spread through a long article, beyond the chunks
         # retrieved for the topic: read all of them in the best few articles.
         speaker_articles = set(top_articles[:3])
@@ -60,7 +63,7 @@ def gather(
         article = articles.get(chunk.article_id)
         if article is None:
             continue
-        by_start = {s.start: s for s in statements(article.text)}
+        by_start = {s.start: s for s in statements(article.text)} if by_speaker else {}
         # Look a little past the chunk's edges: the sentence that completes an answer is
         # often the neighbour of the one that matched.
         low, high = (

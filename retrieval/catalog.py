@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from retrieval.lexical import LexicalIndex
 from retrieval.manifest import Manifest
-from retrieval.models import Chunk
+from retrieval.models import Chunk, published_ordinal
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +20,24 @@ logger = logging.getLogger(__name__)
 class Snapshot:
     chunks: dict[str, Chunk]
     lexical: LexicalIndex
+
+    def published_between(self, first: int | None, last: int | None) -> list[str]:
+        """The chunks published from day `first` to day `last` (`published_ordinal`s,
+        inclusive; None leaves that end open), oldest first."""
+        days, chunk_ids = self._by_day
+        low = 0 if first is None else bisect_left(days, first)
+        high = len(days) if last is None else bisect_right(days, last)
+        return chunk_ids[low:high]
+
+    @cached_property
+    def _by_day(self) -> tuple[list[int], list[str]]:
+        # Built on the first dated question, not with every snapshot.
+        dated = sorted(
+            (published_ordinal(chunk.published), chunk_id)
+            for chunk_id, chunk in self.chunks.items()
+            if chunk.published
+        )
+        return [day for day, _ in dated], [chunk_id for _, chunk_id in dated]
 
 
 class Catalog:

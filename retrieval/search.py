@@ -16,6 +16,10 @@ from retrieval.store import ChunkStore
 
 logger = logging.getLogger(__name__)
 
+# A period's chunks are named to Chroma up to this many (measured at 21,000: 10 ms against
+# 62 ms for the same filter as a `where`); past it the request itself grows large.
+_MAX_LISTED = 20_000
+
 
 @dataclass(frozen=True)
 class SearchConfig:
@@ -66,13 +70,18 @@ class HybridSearcher:
             return []
         cfg = self.config
         vector = query_vector if query_vector is not None else self.embedder.encode([query])[0]
+        days = _published_range(where) if where is not None else None
+        listed = snapshot.published_between(*days) if days is not None else None
         dense = [
             (cid, sim)
-            for cid, sim in self.store.query(vector, cfg.candidates, where=where)
+            for cid, sim in self._dense(vector, where, listed)
             if cid in snapshot.chunks  # drop chunks of articles still being written
         ]
         lexical = snapshot.lexical.top(query, cfg.candidates)
-        if where is not None:
+        if listed is not None:
+            allowed = set(listed)
+            lexical = [(cid, s) for cid, s in lexical if cid in allowed]
+        elif where is not None:
             allowed = {cid for cid, _ in dense}
             lexical = [
                 (cid, s)
@@ -109,6 +118,40 @@ class HybridSearcher:
             if len(passages) >= k:
                 break
         return passages
+
+    def _dense(
+        self, vector: np.ndarray, where: dict[str, Any] | None, listed: list[str] | None
+    ) -> list[tuple[str, float]]:
+        """The nearest chunks, among `listed` ones when a period gave them: Chroma's own
+        filter on dates costs several times more than naming the chunks. A very long list
+        would make a large request, so it goes back to the filter."""
+        k = self.config.candidates
+        if listed is not None and len(listed) <= _MAX_LISTED:
+            if not listed:
+                return []
+            hits = self.store.query_among(vector, k, listed)
+            if hits is not None:
+                return hits
+        return self.store.query(vector, k, where=where)
+
+
+def _published_range(where: dict[str, Any]) -> tuple[int | None, int | None] | None:
+    """The first and last day of a `where` on `published_ts` alone (what a question's
+    period gives), else None."""
+    parts = where["$and"] if set(where) == {"$and"} else [where]
+    first: int | None = None
+    last: int | None = None
+    for part in parts:
+        if not isinstance(part, dict) or set(part) != {"published_ts"}:
+            return None
+        bounds = part["published_ts"]
+        if not isinstance(bounds, dict) or not bounds or not set(bounds) <= {"$gte", "$lte"}:
+            return None
+        if "$gte" in bounds:
+            first = bounds["$gte"] if first is None else max(first, bounds["$gte"])
+        if "$lte" in bounds:
+            last = bounds["$lte"] if last is None else min(last, bounds["$lte"])
+    return first, last
 
 
 def _boost_recent(fused: dict[str, float], chunks: dict[str, Any], weight: float) -> None:

@@ -28,6 +28,13 @@ DEFAULT_HTTP_TIMEOUT = 60.0
 _PAGE = 5000
 
 
+def _similarities(result: Any) -> list[tuple[str, float]]:
+    """(chunk_id, cosine similarity) pairs of a one-vector Chroma query result."""
+    ids = result["ids"][0]
+    distances = result["distances"][0]
+    return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+
+
 def make_client(
     *,
     path: Path | None = None,
@@ -261,9 +268,31 @@ class ChunkStore:
             where=where,
             include=["distances"],
         )
-        ids = result["ids"][0]
-        distances = result["distances"][0]
-        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+        return _similarities(result)
+
+    def query_among(
+        self, vector: np.ndarray, k: int, chunk_ids: Sequence[str]
+    ) -> list[tuple[str, float]] | None:
+        """Like `query`, among `chunk_ids` only. Listing the ids is several times faster than
+        the equivalent metadata `where` (measured: 5 against 34 ms for 500 of 21,000 chunks).
+        None if one of them is not stored, as after another process's write since the
+        caller read its ids: ask `query` with a `where` then."""
+        from chromadb.errors import ChromaError
+
+        try:
+            result = self._call(
+                "query",
+                query_embeddings=[vector],
+                n_results=k,
+                ids=list(chunk_ids),
+                include=["distances"],
+            )
+        except ChromaError as err:
+            if "finding id" not in str(err).lower():
+                raise
+            logger.debug("a listed chunk is no longer stored: %s", _first_line(err))
+            return None
+        return _similarities(result)
 
     def reset(self) -> None:
         """Drop the collection and start it empty, for when its files are beyond repair."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import retrieval.search as search_module
 from retrieval.quote_requests import readings
 from retrieval.service import Newsbot
 from retrieval.speaker_names import clean_name
@@ -584,3 +585,32 @@ def test_period_and_recency_pick_the_right_article(newsbot_factory, tmp_path: Pa
     assert in_2023.citations[0].published == "2023-03-01"
     latest = bot.ask("What is the latest harbour budget?", today=date(2024, 6, 26))
     assert latest.citations[0].published == "2024-06-20"
+
+
+def test_a_period_search_names_its_chunks_and_agrees_with_chromas_filter(  # type: ignore[no-untyped-def]
+    newsbot_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [
+        {"title": f"Harbour budget {day}", "published_at": day, "body": f"The harbour {text}."}
+        for day, text in [
+            ("2023-03-01", "council approved a budget of 2 million euros"),
+            ("2024-06-20", "council approved a budget of 5 million euros"),
+            ("2024-06-22", "board questioned the budget of 5 million euros"),
+            ("", "council will publish its budget next year"),
+        ]
+    ]
+    bot = _bot_over_records(newsbot_factory(), tmp_path, records)
+    june = {"$and": [{"published_ts": {"$gte": 20240601}}, {"published_ts": {"$lte": 20240630}}]}
+    since = {"published_ts": {"$gte": 20240621}}
+    listed = [bot.search("harbour budget", k=5, where=where) for where in (june, since)]
+    assert {p.chunk.published for p in listed[0]} == {"2024-06-20", "2024-06-22"}
+    assert [p.chunk.published for p in listed[1]] == ["2024-06-22"]
+    snapshot = bot.searcher.catalog.current()
+    named = [snapshot.chunks[c].published for c in snapshot.published_between(20240601, None)]
+    assert named == ["2024-06-20", "2024-06-22"]  # oldest first; the undated one left out
+    # Chroma's own `where` filter finds the same passages with the same scores.
+    monkeypatch.setattr(search_module, "_MAX_LISTED", 0)
+    filtered = [bot.search("harbour budget", k=5, where=where) for where in (june, since)]
+    assert [[(p.chunk.chunk_id, p.score) for p in ps] for ps in filtered] == [
+        [(p.chunk.chunk_id, p.score) for p in ps] for ps in listed
+    ]

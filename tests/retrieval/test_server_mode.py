@@ -75,6 +75,12 @@ def test_ingest_and_answer_through_a_server(
     assert report.new == 4
     assert sorted(bot.store.all_ids()) == sorted(bot.manifest.chunk_states())
     assert _cites(bot.ask(_question(2)), "a00002")
+    # A search among named chunks, and a name the server no longer holds.
+    vector = bot.embedder.encode([_question(1)])[0]
+    named = sorted(bot.store.all_ids())[:3]
+    hits = bot.store.query_among(vector, 2, named)
+    assert hits is not None and len(hits) == 2 and {cid for cid, _ in hits} <= set(named)
+    assert bot.store.query_among(vector, 2, [*named, "no-such-chunk"]) is None
     # The vectors live on the server, not in the data folder.
     assert not (tmp_path / "data" / "chroma").exists()
 
