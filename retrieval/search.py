@@ -139,14 +139,21 @@ def _published_range(where: dict[str, Any]) -> tuple[int | None, int | None] | N
     """The first and last day of a `where` on `published_ts` alone (what a question's
     period gives), else None."""
     parts = where["$and"] if set(where) == {"$and"} else [where]
+    if not isinstance(parts, list) or not parts:
+        return None
     first: int | None = None
     last: int | None = None
     for part in parts:
         if not isinstance(part, dict) or set(part) != {"published_ts"}:
             return None
         bounds = part["published_ts"]
-        if not isinstance(bounds, dict) or not bounds or not set(bounds) <= {"$gte", "$lte"}:
-            return None
+        if (
+            not isinstance(bounds, dict)
+            or not bounds
+            or not set(bounds) <= {"$gte", "$lte"}
+            or not all(type(day) is int for day in bounds.values())
+        ):
+            return None  # Chroma's own filter judges anything else
         if "$gte" in bounds:
             first = bounds["$gte"] if first is None else max(first, bounds["$gte"])
         if "$lte" in bounds:

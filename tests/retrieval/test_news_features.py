@@ -614,3 +614,21 @@ def test_a_period_search_names_its_chunks_and_agrees_with_chromas_filter(  # typ
     assert [[(p.chunk.chunk_id, p.score) for p in ps] for ps in filtered] == [
         [(p.chunk.chunk_id, p.score) for p in ps] for ps in listed
     ]
+
+
+@pytest.mark.parametrize(
+    ("where", "days"),
+    [
+        ({"published_ts": {"$gte": 20240601}}, (20240601, None)),
+        ({"$and": [{"published_ts": {"$gte": 1}}, {"published_ts": {"$lte": 5}}]}, (1, 5)),
+        # Anything else is left to Chroma's own filter.
+        ({"published_ts": {"$gte": "2024-06-01"}}, None),
+        ({"published_ts": {"$eq": 20240601}}, None),
+        ({"$and": [{"published_ts": {"$gte": 1}}, {"source": "Coast News"}]}, None),
+        ({"$and": []}, None),
+    ],
+)
+def test_only_a_plain_date_range_is_searched_by_naming_chunks(
+    where: dict[str, object], days: tuple[int | None, int | None] | None
+) -> None:
+    assert search_module._published_range(where) == days
