@@ -45,18 +45,19 @@ _TRAILING_SMALL_WORDS = frozenset(
     ]
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_WIRES = r"(?:AP|AFP|Reuters|CNN|dpa|UPI|Bloomberg)"
 # "MOSCOW: …", "NEW YORK — …", "LOUISVILLE, Ky. — …", "KYIV (Reuters) - …"
 _DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Z'’.\-]*[A-Z.](?:\s[A-Z][A-Z'’.\-]*[A-Z.]){0,3})"
     r"(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?"
-    r"(?:\s*\((?:AP|AFP|Reuters|CNN|dpa|UPI|Bloomberg)[^()]{0,30}\))?"
+    rf"(?:\s*\({_WIRES}[^()]{{0,30}}\))?"
     r"\s*(?::|\s[—–-]{1,2})\s+(?=\S)"
 )
 # CNN's form, where the credit in brackets is the separator: "(CNN) …", "Hong Kong (CNN) …",
 # "New York (CNN Business) …"; the place, when given, is in ordinary case.
 _WIRE_DATELINE = re.compile(
     r"(?:(?P<place>[A-Z][\w.'’-]*(?:,? [A-Z][\w.'’-]*){0,3})\s*)?"
-    r"\((?:AP|AFP|Reuters|CNN|dpa|UPI|Bloomberg)(?: [A-Z][a-z]+)?\)\s*"
+    rf"\({_WIRES}(?: [A-Z][a-z]+)?\)\s*"
     r"(?:[—–-]{1,2}\s*(?=\S)|(?=[A-Z0-9“‘\"']))"
 )
 _NOT_DATELINES = frozenset(
