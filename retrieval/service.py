@@ -29,7 +29,7 @@ from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore, make_client
 from retrieval.store_repair import repair_store
-from retrieval.timeframe import timeframe
+from retrieval.timeframe import Timeframe, timeframe
 
 logger = logging.getLogger(__name__)
 
@@ -174,18 +174,43 @@ class Newsbot:
             parsed = replace(parsed, latest=True)
         passages = self.search_in_time(effective, k=max(k, 5), today=today)
         answer = self.answerer.answer(parsed, passages)
-        if answer.found and all(period.rules_out(c.published) for c in answer.citations):
-            logger.debug("declined: every cited article lies outside %s", period)
-            newest = max(c.published or "" for c in answer.citations)
-            answer = Answer(
-                asked,
-                f"{NOT_FOUND.removesuffix('.')} from that time; the newest article on it is "
-                f"from {newest}.",
-                False,
-            )
+        if answer.found:
+            answer = self._stale(asked, answer, period) or answer
+        else:
+            answer = self._stale_without_period(asked, effective, period, k, today) or answer
         if effective != asked:
             answer = Answer(asked, answer.text, answer.found, answer.citations)
         return answer
+
+    @staticmethod
+    def _stale(asked: str, answer: Answer, period: Timeframe) -> Answer | None:
+        """The decline for an answer whose every article is too old for the asked period,
+        saying how old the newest is; None when some article tells the period."""
+        if not answer.citations or not all(period.rules_out(c.published) for c in answer.citations):
+            return None
+        logger.debug("declined: every cited article lies outside %s", period)
+        newest = max(c.published or "" for c in answer.citations)
+        return Answer(
+            asked,
+            f"{NOT_FOUND.removesuffix('.')} from that time; the newest article on it is "
+            f"from {newest}.",
+            False,
+        )
+
+    def _stale_without_period(
+        self, asked: str, question: str, period: Timeframe, k: int, today: date | None
+    ) -> Answer | None:
+        """For a declined "… this week?": the stale-period decline when the question without
+        its period is answered, and only from older articles. Words such as "week" can be
+        what sinks the answer, and "nothing from that time" tells the asker more than
+        "nothing"."""
+        untimed = period.untimed(question)
+        if untimed is None:
+            return None
+        parsed = replace(parse(untimed), latest=period.latest)
+        passages = self.search_in_time(untimed, k=max(k, 5), today=today)
+        answer = self.answerer.answer(parsed, passages)
+        return self._stale(asked, answer, period) if answer.found else None
 
     def search(
         self, query: str, *, k: int = 5, where: dict[str, Any] | None = None

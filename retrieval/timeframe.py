@@ -68,6 +68,8 @@ class Timeframe:
     # Only implied ("on Tuesday", "recently"): it rules out stale answers but does not rank
     # search: ranking the period's articles first cost two right RealTime QA answers.
     implied: bool = False
+    # The question's words that name a period counted back from today ("this week").
+    words: str | None = None
 
     @property
     def bounded(self) -> bool:
@@ -99,6 +101,15 @@ class Timeframe:
             return None
         return parts[0] if len(parts) == 1 else {"$and": parts}
 
+    def untimed(self, question: str) -> str | None:
+        """`question` without the words naming its period counted back from today, or None
+        when it names none: "What is the latest on the pact this week?" becomes "What is
+        the latest on the pact?"."""
+        if not self.relative or not self.words:
+            return None
+        cut = question.replace(self.words, " ", 1)
+        return re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s+", " ", cut)).strip() or None
+
 
 def timeframe(question: str, today: date | None = None) -> Timeframe:
     """The period a question asks about, relative to `today` (the question's own date)."""
@@ -123,21 +134,25 @@ def timeframe(question: str, today: date | None = None) -> Timeframe:
     if match:
         back, forward = _RELATIVE[match.group(1).lower()]
         start, end = today - timedelta(days=back), today + timedelta(days=forward)
-        return Timeframe(start, end, latest, relative=True)
+        return Timeframe(start, end, latest, relative=True, words=match.group(0))
     implied = _implied_start(question, today)
     if implied:
-        return Timeframe(implied, today, latest, relative=True, implied=True)
+        start, words = implied
+        return Timeframe(start, today, latest, relative=True, implied=True, words=words)
     return Timeframe(latest=latest)
 
 
-def _implied_start(question: str, today: date) -> date | None:
-    """Where the period a question implies without naming it begins, if it implies one."""
-    if _WEEKDAY.search(question):
-        return today - timedelta(days=7)
-    if _LATELY.search(question):
-        return today - timedelta(days=30)
-    if _LAST_YEAR.search(question):
-        return date(today.year - 1, 1, 1)
+def _implied_start(question: str, today: date) -> tuple[date, str] | None:
+    """Where the period a question implies without naming it begins, and the words that
+    imply it, if it implies one."""
+    for pattern, start in (
+        (_WEEKDAY, today - timedelta(days=7)),
+        (_LATELY, today - timedelta(days=30)),
+        (_LAST_YEAR, date(today.year - 1, 1, 1)),
+    ):
+        match = pattern.search(question)
+        if match:
+            return start, match.group(0)
     return None
 
 
