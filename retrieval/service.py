@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -13,13 +12,8 @@ from typing import Any, Literal
 from retrieval.answer_config import AnswerConfig
 from retrieval.answering import NOT_FOUND, Answerer
 from retrieval.catalog import Catalog
-from retrieval.chunking import Chunker, ChunkingConfig
 from retrieval.digest import digest, is_digest
 from retrieval.embedding import Embedder
-from retrieval.errors import StoreLockedError
-from retrieval.indexer import Indexer
-from retrieval.ingest import discover_files, read_articles
-from retrieval.locking import WriterLock
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Article, ArticleInfo, IndexStats, IngestReport, Passage
 from retrieval.questions import contextualize, parse, validate
@@ -28,8 +22,8 @@ from retrieval.quotes import Quote, QuoteBook
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore, make_client
-from retrieval.store_repair import repair_store
 from retrieval.timeframe import Timeframe, timeframe
+from retrieval.writer import IndexWriter
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +58,10 @@ class Newsbot:
         self.catalog = Catalog(manifest)
         self.searcher = HybridSearcher(store, embedder, self.catalog, search_config)
         self.answerer = Answerer(embedder, manifest.articles, self.catalog.rarity, answer_config)
-        self._lock_path = lock_path
-        self._write_lock = threading.Lock()
         self.quote_book = QuoteBook(lock_path.parent / "quotes.sqlite3", manifest)
+        self.writer = IndexWriter(
+            manifest, store, embedder, lock_path, after_write=self._after_write
+        )
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, embedder: Embedder | None = None) -> Newsbot:
@@ -99,11 +94,9 @@ class Newsbot:
     ) -> IngestReport:
         """Index the articles in `paths` (files or folders). Every file is read and checked
         before anything is written, so bad input leaves the index untouched."""
-        files = discover_files(paths)
-        articles: list[Article] = []
-        for path in files:
-            articles.extend(read_articles(path, errors=errors))
-        return self.add_articles(articles, progress=progress, on_batch_done=on_batch_done)
+        return self.writer.ingest(
+            paths, progress=progress, errors=errors, on_batch_done=on_batch_done
+        )
 
     def add_articles(
         self,
@@ -113,43 +106,18 @@ class Newsbot:
         on_batch_done: Callable[[Sequence[Article]], None] | None = None,
     ) -> IngestReport:
         """Index `articles`; `on_batch_done` hears of each batch once it is durable."""
-        with self._write_lock, WriterLock(self._lock_path) as lock:
-            indexer = self._indexer()
-            try:
-                repair_store(self.store, self.manifest, suspect=lock.interrupted)
-                report = indexer.ingest(articles, progress=progress, on_batch_done=on_batch_done)
-            finally:
-                self.catalog.invalidate()
-                self.quote_book.sync()
-        logger.info(report.summary())
-        return report
+        return self.writer.add_articles(articles, progress=progress, on_batch_done=on_batch_done)
 
     def remove(self, article_ids: Sequence[str]) -> int:
-        with self._write_lock, WriterLock(self._lock_path) as lock:
-            try:
-                indexer = self._indexer()
-                repair_store(self.store, self.manifest, suspect=lock.interrupted)
-                if self.manifest.pending():
-                    indexer.ingest([])
-                return indexer.remove(article_ids)
-            finally:
-                self.catalog.invalidate()
-                self.quote_book.sync()
+        return self.writer.remove(article_ids)
 
     def finish_interrupted_write(self) -> IngestReport | None:
         """Repair and finish a write that died, before anything reads the store."""
-        if WriterLock.holder(self._lock_path) is None:
-            return None
-        try:
-            return self.add_articles([])
-        except StoreLockedError:
-            return None  # a live writer holds the lock and finishes it
+        return self.writer.finish_interrupted_write()
 
-    def _indexer(self) -> Indexer:
-        chunker = Chunker(
-            self.embedder.token_counts, ChunkingConfig(max_tokens=self.embedder.max_tokens)
-        )
-        return Indexer(self.manifest, self.store, chunker, self.embedder)
+    def _after_write(self) -> None:
+        self.catalog.invalidate()
+        self.quote_book.sync()
 
     # Reading ---------------------------------------------------------------
 

@@ -38,7 +38,7 @@ INDEX_CODE = (
     "store_repair.py",
     "embedding.py",
     "onnx_export.py",
-    "service.py",
+    "writer.py",
 )
 # The code that turns text into vectors: a change retires the cached vectors too (how texts
 # are grouped into model calls changes vectors that the probes, each encoded alone, keep).

@@ -120,11 +120,11 @@ def _open_bot(job: dict[str, Any], embedder: Any) -> Any:
 
 def _repair(bot: Any, probe: Callable[[Path, str], str | None] | None = None) -> Any:
     """What a writer does first: take the lock and check the store if the last writer died
-    (`Newsbot.add_articles` itself does this once service.py calls `repair_store`)."""
+    (`IndexWriter.add_articles` itself does this once writer.py calls `repair_store`)."""
     from retrieval.locking import WriterLock
     from retrieval.store_repair import probe_embedded, repair_store
 
-    with WriterLock(bot._lock_path) as lock:
+    with WriterLock(bot.writer.lock_path) as lock:
         return repair_store(
             bot.store,
             bot.manifest,

@@ -92,7 +92,7 @@ def test_interrupted_write_is_finished_on_next_run(newsbot_factory, tmp_path: Pa
     article = Article(
         article_id="x1", title="Harbour budget", text=ARTICLE.split("\n", 2)[2], origin="t"
     )
-    chunks = bot._indexer().chunker.chunk_many([article])
+    chunks = bot.writer.indexer().chunker.chunk_many([article])
     bot.manifest.begin([article], chunks)  # a crash right after this line
     assert bot.stats().articles == 0, "pending articles are invisible"
     assert bot.ask("What budget did the harbour council approve?").found is False

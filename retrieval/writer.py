@@ -1,0 +1,107 @@
+"""`IndexWriter`: ingest and removal, one writer per data folder, finishing a dead write first."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from retrieval.chunking import Chunker, ChunkingConfig
+from retrieval.embedding import Embedder
+from retrieval.errors import StoreLockedError
+from retrieval.indexer import Indexer
+from retrieval.ingest import discover_files, read_articles
+from retrieval.locking import WriterLock
+from retrieval.manifest import Manifest
+from retrieval.models import Article, IngestReport
+from retrieval.store import ChunkStore
+from retrieval.store_repair import repair_store
+
+logger = logging.getLogger(__name__)
+
+
+class IndexWriter:
+    """Writes articles to the manifest and the chunk store. A lock file keeps one writer per
+    data folder across processes, and a thread lock one per process; a write that died is
+    repaired before the next one starts. `after_write` runs after every write, whether it
+    succeeded or not, so that readers drop what they cached."""
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        store: ChunkStore,
+        embedder: Embedder,
+        lock_path: Path,
+        *,
+        after_write: Callable[[], None],
+    ) -> None:
+        self.manifest = manifest
+        self.store = store
+        self.embedder = embedder
+        self.lock_path = lock_path
+        self._after_write = after_write
+        self._thread_lock = threading.Lock()
+
+    def ingest(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        progress: bool = False,
+        errors: Literal["strict", "replace"] = "strict",
+        on_batch_done: Callable[[Sequence[Article]], None] | None = None,
+    ) -> IngestReport:
+        """Index the articles in `paths` (files or folders). Every file is read and checked
+        before anything is written, so bad input leaves the index untouched."""
+        files = discover_files(paths)
+        articles: list[Article] = []
+        for path in files:
+            articles.extend(read_articles(path, errors=errors))
+        return self.add_articles(articles, progress=progress, on_batch_done=on_batch_done)
+
+    def add_articles(
+        self,
+        articles: Sequence[Article],
+        *,
+        progress: bool = False,
+        on_batch_done: Callable[[Sequence[Article]], None] | None = None,
+    ) -> IngestReport:
+        """Index `articles`; `on_batch_done` hears of each batch once it is durable."""
+        with self._thread_lock, WriterLock(self.lock_path) as lock:
+            indexer = self.indexer()
+            try:
+                repair_store(self.store, self.manifest, suspect=lock.interrupted)
+                report = indexer.ingest(articles, progress=progress, on_batch_done=on_batch_done)
+            finally:
+                self._after_write()
+        logger.info(report.summary())
+        return report
+
+    def remove(self, article_ids: Sequence[str]) -> int:
+        """Remove articles by id, finishing a pending write first; returns how many went."""
+        with self._thread_lock, WriterLock(self.lock_path) as lock:
+            try:
+                indexer = self.indexer()
+                repair_store(self.store, self.manifest, suspect=lock.interrupted)
+                if self.manifest.pending():
+                    indexer.ingest([])
+                return indexer.remove(article_ids)
+            finally:
+                self._after_write()
+
+    def finish_interrupted_write(self) -> IngestReport | None:
+        """Repair and finish a write that died, before anything reads the store."""
+        if WriterLock.holder(self.lock_path) is None:
+            return None
+        try:
+            return self.add_articles([])
+        except StoreLockedError:
+            return None  # a live writer holds the lock and finishes it
+
+    def indexer(self) -> Indexer:
+        """An indexer chunking to the embedder's input limit."""
+        chunker = Chunker(
+            self.embedder.token_counts, ChunkingConfig(max_tokens=self.embedder.max_tokens)
+        )
+        return Indexer(self.manifest, self.store, chunker, self.embedder)
