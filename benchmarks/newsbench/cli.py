@@ -143,4 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in (f"bench-{stamp}.json", "latest.json"):
         (args.out / name).write_text(json.dumps(payload, indent=2))
     print(f"results: {args.out / f'bench-{stamp}.json'}", file=sys.stderr)
+    failed = [
+        name for name, value in results.items() if isinstance(value, dict) and "error" in value
+    ]
+    if failed:
+        # The table is printed either way; a broken step must still fail `make bench`.
+        print(f"error: {len(failed)} step(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0

@@ -27,12 +27,12 @@ def _floor(embedder: Any, texts: list[str]) -> tuple[float, float]:
 
 def _instrument_ingest(bot: Any, watch: Stopwatch) -> list[Any]:
     """Time the stages of `Newsbot.ingest` without changing what it does."""
-    import retrieval.service as service
+    import retrieval.writer as writer
     from retrieval.chunking import Chunker
 
     embedder, manifest, store = bot.embedder, bot.manifest, bot.store
     contexts = [
-        patched(service, "read_articles", watch.wrap("read_files", service.read_articles)),
+        patched(writer, "read_articles", watch.wrap("read_files", writer.read_articles)),
         patched(Chunker, "chunk_many", watch.wrap("chunk", Chunker.chunk_many)),
         patched(embedder, "token_counts", watch.wrap("token_count", embedder.token_counts)),
         patched(embedder, "encode", watch.wrap("encode", embedder.encode)),
