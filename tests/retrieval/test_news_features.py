@@ -100,6 +100,28 @@ def test_pronouns_days_and_job_titles_are_not_speakers() -> None:
     ]
 
 
+def test_an_opening_word_or_a_calling_before_a_name_is_no_part_of_it() -> None:
+    text = (
+        "Yet Evan Mann, a senior bond analyst, said the job was safe. "
+        "Until December Microsoft said software could be sent to it. "
+        "Americans Andy Roddick said he was ready. "
+        "But BBC Political Correspondent James Hardy said the plans were bold. "
+        "Rapper Eminem said he would tour. "
+        "Anne Thompson of the Hollywood Reporter said the film was heart-wrenching."
+    )
+    # From the BBC corpus, where each had been its own speaker ("Yet Evan Mann"); a
+    # publication named after a calling is still a publication.
+    found = _attributed(text)
+    assert found == [
+        ("Yet Evan M", "Evan Mann"),
+        ("Until Dece", "Microsoft"),
+        ("Americans ", "Andy Roddick"),
+        ("But BBC Po", "James Hardy"),
+        ("Rapper Emi", "Eminem"),
+        ("Anne Thomp", "Anne Thompson"),
+    ]
+
+
 def test_a_role_is_the_person_last_named_with_it_and_said_may_come_first() -> None:
     text = (
         "Chancellor Gordon Brown opened the debate. "
