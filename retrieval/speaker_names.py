@@ -148,7 +148,28 @@ NOT_PEOPLE = frozenset(
         "Nonetheless",
         "Yet",
         "Until",
+        "Still",
+        "Well",
+        "Then",
+        "So",
+        "Also",
+        "Additionally",
+        "Eventually",
+        "Ultimately",
+        "Even",
+        "Yes",
+        "Look",
+        "All",
+        "Somebody",
+        "Nobody",
+        "Other",
+        "They'll",
         "Americans",
+        "Authorities",
+        "Rioters",
+        "People",
+        "Allies",
+        "Advocates",
         "Afterwards",
         "Overall",
         # "Member states" (of the EU) are not someone called Member who "states"
@@ -329,6 +350,18 @@ TITLES = frozenset(
         "Designer",
         "Economist",
         "Analyst",
+        "Chair",
+        "Speaker",
+        "Secretary-General",
+        "Officer",
+        "Supervisor",
+        "Administrator",
+        "Councilmember",
+        "Councilman",
+        "Councilwoman",
+        "Deputy",
+        "Scientist",
+        "Coordinator",
         "Correspondent",
         "Editor",
         "Journalist",
@@ -445,9 +478,13 @@ DEMONYMS = frozenset(
 )
 
 
-# A capitalised run as news copy names someone: words that begin with a capital, and the
-# particles of names ("de", "van", "bin").
-NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'\-&]*)(?:\s+(?:de|van|von|bin|al|da|di|del|la|le))?"
+# A capitalised run as news copy names someone: words that begin with a capital, the
+# particles of names ("de", "von der", "bin"; whole words: "CDC data" is no "CDC da"), and
+# dotted initials ("U.S. Geological Survey", not "U").
+NAME_WORD = (
+    r"(?:(?:[A-Z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|[A-Z][\w’'\-&]*)"
+    r"(?:\s+(?:de|der|den|van|von|bin|al|da|di|del|la|le)\b)*"
+)
 NAME = rf"(?:{NAME_WORD})(?:\s+{NAME_WORD}){{0,3}}"
 # A capitalised run that opens with a preposition is a phrase before the subject ("By
 # September, BT announced").

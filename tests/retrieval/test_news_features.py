@@ -122,6 +122,26 @@ def test_an_opening_word_or_a_calling_before_a_name_is_no_part_of_it() -> None:
     ]
 
 
+def test_american_titles_dotted_initials_and_openers_in_us_news() -> None:
+    text = (
+        "Fed Chair Jerome Powell said rates would rise. "
+        "House Speaker Nancy Pelosi said the vote would go ahead. "
+        "The previous record was set in 1918, according to the U.S. Geological Survey. "
+        "Children are the least vaccinated group, according to the latest CDC data. "
+        "Still, the official suggested they anticipate an uptick in orders. "
+        "Authorities said the fire was contained."
+    )
+    # From the RealTime QA pages, where these had been "Fed Chair Jerome Powell", "U" (the
+    # initial before "S."), "CDC da" (a particle inside "data"), "Still" and "Authorities".
+    found = _attributed(text)
+    assert found == [
+        ("Fed Chair ", "Jerome Powell"),
+        ("House Spea", "Nancy Pelosi"),
+        ("The previo", "U.S. Geological Survey"),
+        ("Children a", "CDC"),
+    ]
+
+
 def test_a_role_is_the_person_last_named_with_it_and_said_may_come_first() -> None:
     text = (
         "Chancellor Gordon Brown opened the debate. "
