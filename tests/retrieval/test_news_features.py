@@ -129,7 +129,8 @@ def test_american_titles_dotted_initials_and_openers_in_us_news() -> None:
         "The previous record was set in 1918, according to the U.S. Geological Survey. "
         "Children are the least vaccinated group, according to the latest CDC data. "
         "Still, the official suggested they anticipate an uptick in orders. "
-        "Authorities said the fire was contained."
+        "Authorities said the fire was contained. "
+        "Californian Kerry Kaye said the trip was worth it."
     )
     # From the RealTime QA pages, where these had been "Fed Chair Jerome Powell", "U" (the
     # initial before "S."), "CDC da" (a particle inside "data"), "Still" and "Authorities".
@@ -139,6 +140,7 @@ def test_american_titles_dotted_initials_and_openers_in_us_news() -> None:
         ("House Spea", "Nancy Pelosi"),
         ("The previo", "U.S. Geological Survey"),
         ("Children a", "CDC"),
+        ("California", "Kerry Kaye"),
     ]
 
 
