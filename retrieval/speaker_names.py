@@ -37,6 +37,31 @@ BODIES = (
     | INSTITUTIONS
 )
 
+# Bodies whose names hold lowercase words, which a capitalised run cannot cross ("the Centers
+# for Disease Control and Prevention said" gave "Prevention"): read as the short name that
+# news copy also uses for them.
+SHORT_NAMES = {
+    "Centers for Disease Control and Prevention": "CDC",
+    "Department of Health and Human Services": "HHS",
+    "Food and Drug Administration": "FDA",
+    "National Oceanic and Atmospheric Administration": "NOAA",
+    "National Institute of Allergy and Infectious Diseases": "NIAID",
+    "Securities and Exchange Commission": "SEC",
+    "Centers for Medicare and Medicaid Services": "CMS",
+}
+# "the U.S. Food and Drug Administration" is the FDA too, not a "U.S. FDA" beside it.
+_LONG_NAME = re.compile(
+    r"(?:\b(?:US|U\.S\.)\s+)?(" + "|".join(re.escape(name) for name in SHORT_NAMES) + ")"
+)
+
+
+def with_short_names(sentence: str) -> str:
+    """`sentence` with the bodies of `SHORT_NAMES` under their short names."""
+    if " and " not in sentence:  # every long name has one; most sentences have none
+        return sentence
+    return _LONG_NAME.sub(lambda m: SHORT_NAMES[m.group(1)], sentence)
+
+
 # Words that end the name of a place: "St Fintian's High School said" is the school.
 _PLACE_NOUNS = frozenset(["Centre", "Center", "School", "Hospital", "Stadium", "Park", "Street"])
 

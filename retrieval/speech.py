@@ -19,6 +19,7 @@ from retrieval.speaker_names import (
     NameBook,
     clean_name,
     opens_with_a_phrase,
+    with_short_names,
 )
 from retrieval.speech_subjects import named_subject, still_quoting
 
@@ -205,7 +206,7 @@ def statements(text: str) -> tuple[Statement, ...]:
             if len(name.split()) >= 2:
                 book.learn(name)
                 book.learn_role(raw, name)
-        speaker = _speaker_of(sentence)
+        speaker = _speaker_of(with_short_names(sentence))
         direct = _is_quote(sentence)
         if speaker in _PRONOUN_WORDS:
             # Not the sentence's own subject: in "Mr Blair has failed, he claimed" it is

@@ -130,10 +130,12 @@ def test_american_titles_dotted_initials_and_openers_in_us_news() -> None:
         "Children are the least vaccinated group, according to the latest CDC data. "
         "Still, the official suggested they anticipate an uptick in orders. "
         "Authorities said the fire was contained. "
-        "Californian Kerry Kaye said the trip was worth it."
+        "Californian Kerry Kaye said the trip was worth it. "
+        "The U.S. Centers for Disease Control and Prevention warned of rat behavior."
     )
     # From the RealTime QA pages, where these had been "Fed Chair Jerome Powell", "U" (the
-    # initial before "S."), "CDC da" (a particle inside "data"), "Still" and "Authorities".
+    # initial before "S."), "CDC da" (a particle inside "data"), "Still", "Authorities" and
+    # "Prevention" (the last word of a name that "and" cuts).
     found = _attributed(text)
     assert found == [
         ("Fed Chair ", "Jerome Powell"),
@@ -141,6 +143,7 @@ def test_american_titles_dotted_initials_and_openers_in_us_news() -> None:
         ("The previo", "U.S. Geological Survey"),
         ("Children a", "CDC"),
         ("California", "Kerry Kaye"),
+        ("The U.S. C", "CDC"),
     ]
 
 
