@@ -16,7 +16,7 @@ from retrieval.digest import digest, is_digest
 from retrieval.embedding import Embedder
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Article, ArticleInfo, IndexStats, IngestReport, Passage
-from retrieval.questions import contextualize, parse, validate
+from retrieval.questions import Question, contextualize, parse, validate
 from retrieval.quote_requests import QuoteSearch, search_quotes
 from retrieval.quotes import Quote, QuoteBook
 from retrieval.search import HybridSearcher, SearchConfig
@@ -134,14 +134,11 @@ class Newsbot:
         week" and "latest" (default: the real today)."""
         asked = validate(question)
         effective = contextualize(asked, validate(previous) if previous else None)
-        parsed = parse(effective)
         period = timeframe(effective, today)
         if is_digest(effective):
             return digest(asked, self.manifest, period)
-        if period.latest:
-            parsed = replace(parsed, latest=True)
         passages = self.search_in_time(effective, k=max(k, 5), today=today)
-        answer = self.answerer.answer(parsed, passages)
+        answer = self.answerer.answer(_parsed(effective, period), passages)
         if answer.found:
             answer = self._stale(asked, answer, period) or answer
         else:
@@ -175,9 +172,8 @@ class Newsbot:
         untimed = period.untimed(question)
         if untimed is None:
             return None
-        parsed = replace(parse(untimed), latest=period.latest)
         passages = self.search_in_time(untimed, k=max(k, 5), today=today)
-        answer = self.answerer.answer(parsed, passages)
+        answer = self.answerer.answer(_parsed(untimed, period), passages)
         return self._stale(asked, answer, period) if answer.found else None
 
     def search(
@@ -233,3 +229,8 @@ class Newsbot:
     def close(self) -> None:
         self.quote_book.close()
         self.manifest.close()
+
+
+def _parsed(question: str, period: Timeframe) -> Question:
+    """`question` as the answerer reads it, "latest" taken from its timeframe."""
+    return replace(parse(question), latest=period.latest)

@@ -68,7 +68,8 @@ class Timeframe:
     # Only implied ("on Tuesday", "recently"): it rules out stale answers but does not rank
     # search: ranking the period's articles first cost two right RealTime QA answers.
     implied: bool = False
-    # The question's words that name a period counted back from today ("this week").
+    # The question's words that name a period counted back from today ("this week"); set
+    # only for a relative period.
     words: str | None = None
 
     @property
@@ -105,7 +106,7 @@ class Timeframe:
         """`question` without the words naming its period counted back from today, or None
         when it names none: "What is the latest on the pact this week?" becomes "What is
         the latest on the pact?"."""
-        if not self.relative or not self.words:
+        if not self.words:
             return None
         cut = question.replace(self.words, " ", 1)
         return re.sub(r"\s+([?.!,])", r"\1", re.sub(r"\s+", " ", cut)).strip() or None

@@ -20,7 +20,7 @@ from typing import Any
 from benchmarks.newsbench.children import child_main
 from benchmarks.newsbench.common import RESULTS, load_average
 from benchmarks.newsbench.plan import Plan, run_plan
-from benchmarks.newsbench.table import build_table, format_table, markdown_table
+from benchmarks.newsbench.table import build_table, failed_steps, format_table, markdown_table
 
 logger = logging.getLogger(__name__)
 
@@ -143,9 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in (f"bench-{stamp}.json", "latest.json"):
         (args.out / name).write_text(json.dumps(payload, indent=2))
     print(f"results: {args.out / f'bench-{stamp}.json'}", file=sys.stderr)
-    failed = [
-        name for name, value in results.items() if isinstance(value, dict) and "error" in value
-    ]
+    failed = failed_steps(results)
     if failed:
         # The table is printed either way; a broken step must still fail `make bench`.
         print(f"error: {len(failed)} step(s) failed: {', '.join(failed)}", file=sys.stderr)

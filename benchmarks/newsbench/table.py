@@ -166,10 +166,14 @@ def build_table(res: dict[str, Any], plan: Plan) -> list[tuple[str, str, str, st
                 "p50 at 100x <= 3x p50 at 1x" if s["size"] == 100 else "",
                 (ratio <= 3) if s["size"] == 100 else None,
             )
-    for key, value in res.items():
-        if isinstance(value, dict) and "error" in value:
-            add(f"{key}: FAILED", value["error"][:200])
+    for key in failed_steps(res):
+        add(f"{key}: FAILED", res[key]["error"][:200])
     return rows
+
+
+def failed_steps(results: dict[str, Any]) -> list[str]:
+    """The steps whose result is an error, in the order they ran."""
+    return [key for key, value in results.items() if isinstance(value, dict) and "error" in value]
 
 
 def format_table(rows: Sequence[tuple[str, str, str, str]]) -> str:
