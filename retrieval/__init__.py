@@ -19,13 +19,20 @@ from retrieval.answer_config import AnswerConfig
 from retrieval.answering import NOT_FOUND
 from retrieval.embedding import Embedder
 from retrieval.errors import (
+    BadFilterError,
+    ClosedError,
     ForeignCollectionError,
     InputError,
+    ModelLoadError,
+    NestedWriteError,
     NewsbotError,
+    OnnxExportError,
+    SettingsError,
     StoreError,
     StoreLockedError,
     StoreUnavailableError,
 )
+from retrieval.formatting import shown_title
 from retrieval.models import (
     Answer,
     Article,
@@ -36,13 +43,13 @@ from retrieval.models import (
     IngestReport,
     Passage,
 )
-from retrieval.questions import MAX_QUESTION_CHARS, validate
-from retrieval.quote_requests import QuoteSearch
+from retrieval.questions import MAX_QUESTION_CHARS, asks_for_help, follow_up, validate
+from retrieval.quote_requests import QuoteSearch, names_someone
 from retrieval.quotes import Quote
 from retrieval.retriever import NewsRetriever
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.service import Newsbot
-from retrieval.settings import Settings
+from retrieval.settings import Settings, load_settings, settings_problems
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -51,24 +58,36 @@ __all__ = [
     "AnswerConfig",
     "Article",
     "ArticleInfo",
+    "BadFilterError",
     "Chunk",
     "Citation",
+    "ClosedError",
     "Embedder",
     "ForeignCollectionError",
     "HybridSearcher",
     "IndexStats",
     "IngestReport",
     "InputError",
+    "ModelLoadError",
+    "NestedWriteError",
     "NewsRetriever",
     "Newsbot",
     "NewsbotError",
+    "OnnxExportError",
     "Passage",
     "Quote",
     "QuoteSearch",
     "SearchConfig",
     "Settings",
+    "SettingsError",
     "StoreError",
     "StoreLockedError",
     "StoreUnavailableError",
+    "asks_for_help",
+    "follow_up",
+    "load_settings",
+    "names_someone",
+    "settings_problems",
+    "shown_title",
     "validate",
 ]

@@ -14,7 +14,7 @@ from retrieval.formatting import (
     format_stats_text,
 )
 from retrieval.models import IndexStats
-from retrieval.questions import asks_for_help
+from retrieval.questions import asks_for_help, follow_up
 from retrieval.quote_requests import names_someone
 from retrieval.service import Newsbot
 
@@ -49,7 +49,7 @@ def chat_loop(bot: Newsbot, stdin: TextIO, stdout: TextIO) -> int:
                 print(f"! {err}", file=stdout)
                 continue
             reply = format_answer_text(answer)
-            previous = question
+            previous = follow_up(question, previous)
         print(reply + "\n", file=stdout, flush=True)
 
 

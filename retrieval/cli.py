@@ -18,7 +18,7 @@ from retrieval.formatting import format_answer_text, format_sources_table
 from retrieval.ingest import discover_files
 from retrieval.questions import validate
 from retrieval.service import Newsbot
-from retrieval.settings import Settings
+from retrieval.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -212,10 +212,10 @@ def _positive(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(_frontends())
     args = parser.parse_args(argv)
-    settings = Settings()
-    level = logging.INFO if args.verbose else getattr(logging, settings.log_level.upper(), 30)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
+        settings = load_settings()
+        level = logging.INFO if args.verbose else logging.getLevelName(settings.log_level)
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
         return int(args.handler(args, settings))
     except NewsbotError as err:
         print(f"newsbot: error: {err}", file=sys.stderr)

@@ -57,6 +57,18 @@ class NoArticlesError(InputError):
         super().__init__(f"{path}: no article text found; the file holds only page boilerplate")
 
 
+class SettingsError(InputError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"invalid setting {detail}; fix it in .env or the environment")
+
+
+class DataDirError(InputError):
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"{path} is a file, not a folder; set NEWSBOT_DATA_DIR to a folder for the index"
+        )
+
+
 class EmptyQuestionError(InputError):
     def __init__(self) -> None:
         super().__init__("the question is empty; ask something, e.g. 'What did Putin say?'")
@@ -67,6 +79,19 @@ class QuestionTooLongError(InputError):
         super().__init__(
             f"the question is {length:,} characters long; keep it under {limit:,} characters"
         )
+
+
+class BadFilterError(InputError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"the search filter is not one Chroma accepts ({detail}); write it as "
+            "{'source': 'BBC'}, {'published_ts': {'$gte': 20240101}} or {'$and': [...]}"
+        )
+
+
+class BadLimitError(InputError):
+    def __init__(self, what: str, value: int) -> None:
+        super().__init__(f"{what} must be at least 1, got {value}; ask for 1 or more")
 
 
 class StoreError(NewsbotError):
@@ -80,6 +105,19 @@ class StoreLockedError(StoreError):
             f"another newsbot process is writing to the index at {path}{who}; "
             "wait for it to finish and run the command again"
         )
+
+
+class NestedWriteError(StoreError):
+    def __init__(self) -> None:
+        super().__init__(
+            "ingest or remove was called while this Newsbot is already writing (from an "
+            "on_batch_done callback?); call it after the first write returns"
+        )
+
+
+class ClosedError(NewsbotError):
+    def __init__(self) -> None:
+        super().__init__("this Newsbot was closed; open a new one with Newsbot.open()")
 
 
 class StoreUnavailableError(StoreError):

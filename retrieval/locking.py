@@ -46,7 +46,11 @@ class WriterLock:
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
             os.close(fd)
-            raise StoreLockedError(self.path.parent, f"pid {holder}" if holder else "") from None
+            if holder == str(os.getpid()):
+                holder = "another Newsbot in this process; share one instance"
+            elif holder:
+                holder = f"pid {holder}"
+            raise StoreLockedError(self.path.parent, holder) from None
         previous = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
         self.interrupted = bool(previous)
         if previous:

@@ -125,6 +125,7 @@ class Citation:
             "url": self.url,
             "quote": self.quote,
             "score": round(float(self.score), 4),
+            "also_reported_by": list(self.also_reported_by),
         }
 
 

@@ -287,6 +287,16 @@ def contextualize(question: str, previous: str | None) -> str:
     return f"{question.rstrip(' ?')} ({' '.join(carried)})?"
 
 
+def follow_up(question: str, previous: str | None) -> str:
+    """The question as the conversation means it, to keep as the next one's `previous`:
+    "Why?" after "What did Putin say about Seoul?" and "What did he say this week?" still
+    asks about Putin and Seoul. Front ends that kept the question as typed lost the thread
+    after one step."""
+    asked = validate(question)
+    full = contextualize(asked, validate(previous) if previous else None)
+    return full if len(full) <= MAX_QUESTION_CHARS else asked
+
+
 def _is_follow_up(question: str) -> bool:
     # "Why?", "When?": nothing of its own to ask about.
     if not terms(question):

@@ -11,6 +11,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from retrieval.models import Passage
+from retrieval.questions import validate
 from retrieval.search import HybridSearcher
 
 logger = logging.getLogger(__name__)
@@ -54,5 +55,6 @@ class NewsRetriever(BaseRetriever):
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
-        passages = self.searcher.search(query, k=self.k, where=self.where)
+        # The same checks as `Newsbot.search`: an empty or oversized query is an error here too.
+        passages = self.searcher.search(validate(query), k=self.k, where=self.where)
         return [passage_document(p) for p in passages]

@@ -11,6 +11,8 @@ import numpy as np
 
 from retrieval.catalog import Catalog
 from retrieval.embedding import Embedder
+from retrieval.errors import BadLimitError
+from retrieval.filters import check_where, matches
 from retrieval.models import Passage
 from retrieval.store import ChunkStore
 
@@ -63,8 +65,15 @@ class HybridSearcher:
         query_vector: np.ndarray | None = None,
         prefer_recent: bool = False,
     ) -> list[Passage]:
+        """The `k` best passages for `query`, at most `per_article` from one article.
+
+        `where` is a Chroma metadata filter over the chunk fields `article_id`, `title`,
+        `source`, `url`, `published` (text) and `published_ts` (the date as a number, for
+        ranges: `{"published_ts": {"$gte": 20240601}}`); both halves of the search apply it."""
         if k < 1:
-            raise ValueError("k must be at least 1")
+            raise BadLimitError("k", k)
+        if where is not None:
+            check_where(where)
         snapshot = self.catalog.current()
         if not snapshot.chunks:
             return []
@@ -86,7 +95,7 @@ class HybridSearcher:
             lexical = [
                 (cid, s)
                 for cid, s in lexical
-                if cid in allowed or _matches(snapshot.chunks[cid].metadata(), where)
+                if cid in allowed or matches(snapshot.chunks[cid].metadata(), where)
             ]
 
         fused: dict[str, float] = defaultdict(float)
@@ -172,26 +181,3 @@ def _boost_recent(fused: dict[str, float], chunks: dict[str, Any], weight: float
         published = chunks[cid].published
         if published:
             fused[cid] *= 1.0 + weight * position[published]
-
-
-def _matches(meta: dict[str, Any], where: dict[str, Any]) -> bool:
-    """Evaluate the subset of Chroma's `where` syntax we generate ($and, $gte, $lte, $eq)."""
-    for key, cond in where.items():
-        if key == "$and":
-            if not all(_matches(meta, sub) for sub in cond):
-                return False
-            continue
-        value = meta.get(key)
-        if isinstance(cond, dict):
-            for op, bound in cond.items():
-                if value is None:
-                    return False
-                if op == "$gte" and not value >= bound:
-                    return False
-                if op == "$lte" and not value <= bound:
-                    return False
-                if op == "$eq" and value != bound:
-                    return False
-        elif value != cond:
-            return False
-    return True

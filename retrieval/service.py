@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from types import TracebackType
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from retrieval.answer_config import AnswerConfig
 from retrieval.answering import NOT_FOUND, Answerer
 from retrieval.catalog import Catalog
 from retrieval.digest import digest, is_digest
 from retrieval.embedding import Embedder
+from retrieval.errors import ClosedError, DataDirError
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Article, ArticleInfo, IndexStats, IngestReport, Passage
 from retrieval.questions import Question, contextualize, parse, validate
@@ -27,6 +30,24 @@ from retrieval.writer import IndexWriter
 
 logger = logging.getLogger(__name__)
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _while_open(
+    method: Callable[Concatenate[Newsbot, _P], _R],
+) -> Callable[Concatenate[Newsbot, _P], _R]:
+    """A closed Newsbot refuses work in one clear error, instead of half-working on
+    reconnected databases."""
+
+    @functools.wraps(method)
+    def checked(self: Newsbot, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if self.closed:
+            raise ClosedError()
+        return method(self, *args, **kwargs)
+
+    return checked
+
 
 class Newsbot:
     """Front-end facade over the index, the hybrid retriever and the answerer.
@@ -38,8 +59,11 @@ class Newsbot:
     >>> from retrieval import Newsbot
     >>> bot = Newsbot.open()                                         # doctest: +SKIP
     >>> bot.ingest(["seeds/"]).summary()                             # doctest: +SKIP
-    'articles: 7 new, 0 changed, 0 unchanged; chunks written: 40'
+    'articles: 7 new, 0 changed, 0 unchanged; chunks written: 35'
     >>> print(bot.ask("What did Putin say about South Korea?").text)  # doctest: +SKIP
+    >>> bot.close()                                                  # doctest: +SKIP
+
+    `with Newsbot.open() as bot:` closes it at the end of the block.
     """
 
     def __init__(
@@ -62,11 +86,14 @@ class Newsbot:
         self.writer = IndexWriter(
             manifest, store, embedder, lock_path, after_write=self._after_write
         )
+        self.closed = False
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, embedder: Embedder | None = None) -> Newsbot:
         """Build everything from settings; pass `embedder` to share one loaded model."""
         settings = settings or Settings()
+        if settings.data_dir.exists() and not settings.data_dir.is_dir():
+            raise DataDirError(settings.data_dir)
         embedder = embedder or Embedder(
             settings.embedding_model, backend=settings.embedding_backend
         )
@@ -84,9 +111,10 @@ class Newsbot:
 
     # Writing ---------------------------------------------------------------
 
+    @_while_open
     def ingest(
         self,
-        paths: Sequence[str | Path],
+        paths: Sequence[str | Path] | str | Path,
         *,
         progress: bool = False,
         errors: Literal["strict", "replace"] = "strict",
@@ -98,6 +126,7 @@ class Newsbot:
             paths, progress=progress, errors=errors, on_batch_done=on_batch_done
         )
 
+    @_while_open
     def add_articles(
         self,
         articles: Sequence[Article],
@@ -108,7 +137,9 @@ class Newsbot:
         """Index `articles`; `on_batch_done` hears of each batch once it is durable."""
         return self.writer.add_articles(articles, progress=progress, on_batch_done=on_batch_done)
 
+    @_while_open
     def remove(self, article_ids: Sequence[str]) -> int:
+        """Remove articles by id (as `sources()` lists them); returns how many went."""
         return self.writer.remove(article_ids)
 
     def finish_interrupted_write(self) -> IngestReport | None:
@@ -121,6 +152,7 @@ class Newsbot:
 
     # Reading ---------------------------------------------------------------
 
+    @_while_open
     def ask(
         self,
         question: str,
@@ -131,7 +163,8 @@ class Newsbot:
     ) -> Answer:
         """Answer `question` from the index; `previous` is the chat's last question, so that
         follow-ups such as "and what did Kim say?" are understood; `today` anchors "this
-        week" and "latest" (default: the real today)."""
+        week" and "latest" (default: the real today). `k` is how many passages the answerer
+        reads, at least 5."""
         asked = validate(question)
         effective = contextualize(asked, validate(previous) if previous else None)
         period = timeframe(effective, today)
@@ -176,11 +209,15 @@ class Newsbot:
         answer = self.answerer.answer(_parsed(untimed, period), passages)
         return self._stale(asked, answer, period) if answer.found else None
 
+    @_while_open
     def search(
         self, query: str, *, k: int = 5, where: dict[str, Any] | None = None
     ) -> list[Passage]:
+        """The `k` best passages for `query`; `where` filters on chunk metadata as Chroma
+        does (see `HybridSearcher.search`), e.g. `{"source": "BBC"}`."""
         return self.searcher.search(validate(query), k=k, where=where)
 
+    @_while_open
     def search_in_time(self, query: str, *, k: int = 5, today: date | None = None) -> list[Passage]:
         """Search, favouring the period the query names and, for "latest", recent articles.
 
@@ -202,10 +239,12 @@ class Newsbot:
         merged = inside + [p for p in passages if p.chunk.chunk_id not in seen]
         return merged[: max(k, len(inside))]
 
+    @_while_open
     def quotes(self, speaker: str, topic: str | None = None, *, limit: int = 20) -> list[Quote]:
         """What `speaker` said in the indexed articles, about `topic` if given."""
         return self.quote_book.find(speaker, topic, limit=limit)
 
+    @_while_open
     def find_quotes(self, request: str, *, limit: int = 20) -> QuoteSearch:
         """What a free-text request asks for ("putin korea", "Putin about South Korea"):
         the speaker and topic it was read as, and up to `limit` of their statements."""
@@ -213,22 +252,43 @@ class Newsbot:
             request, lambda who, topic, n: self.quote_book.find(who, topic, limit=n), limit=limit
         )
 
+    @_while_open
     def speakers(self, limit: int | None = None) -> list[tuple[str, int]]:
         """The people quoted in the indexed articles, with their statement counts, most first."""
         return self.quote_book.speakers(limit)
 
+    @_while_open
     def sources(self) -> list[ArticleInfo]:
+        """Every indexed article: id, title, outlet, date, URL and chunk count."""
         return self.manifest.infos()
 
+    @_while_open
     def stats(self) -> IndexStats:
+        """How many articles and chunks the index holds, their outlets and newest date."""
         return self.manifest.stats()
 
+    @_while_open
     def article(self, article_id: str) -> Article | None:
+        """One indexed article with its text, or None for an unknown id."""
         return self.manifest.article(article_id)
 
     def close(self) -> None:
-        self.quote_book.close()
-        self.manifest.close()
+        """Close the databases; any later call raises `ClosedError`. Closing twice is fine."""
+        if not self.closed:
+            self.closed = True
+            self.quote_book.close()
+            self.manifest.close()
+
+    def __enter__(self) -> Newsbot:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 def _parsed(question: str, period: Timeframe) -> Question:

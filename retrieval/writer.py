@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
 from retrieval.chunking import Chunker, ChunkingConfig
 from retrieval.embedding import Embedder
-from retrieval.errors import StoreLockedError
+from retrieval.errors import NestedWriteError, StoreLockedError
 from retrieval.indexer import Indexer
 from retrieval.ingest import discover_files, read_articles
 from retrieval.locking import WriterLock
@@ -43,10 +44,11 @@ class IndexWriter:
         self.lock_path = lock_path
         self._after_write = after_write
         self._thread_lock = threading.Lock()
+        self._writer_thread: int | None = None
 
     def ingest(
         self,
-        paths: Sequence[str | Path],
+        paths: Sequence[str | Path] | str | Path,
         *,
         progress: bool = False,
         errors: Literal["strict", "replace"] = "strict",
@@ -54,7 +56,7 @@ class IndexWriter:
     ) -> IngestReport:
         """Index the articles in `paths` (files or folders). Every file is read and checked
         before anything is written, so bad input leaves the index untouched."""
-        files = discover_files(paths)
+        files = discover_files([paths] if isinstance(paths, str | Path) else paths)
         articles: list[Article] = []
         for path in files:
             articles.extend(read_articles(path, errors=errors))
@@ -68,27 +70,20 @@ class IndexWriter:
         on_batch_done: Callable[[Sequence[Article]], None] | None = None,
     ) -> IngestReport:
         """Index `articles`; `on_batch_done` hears of each batch once it is durable."""
-        with self._thread_lock, WriterLock(self.lock_path) as lock:
-            indexer = self.indexer()
-            try:
-                repair_store(self.store, self.manifest, suspect=lock.interrupted)
-                report = indexer.ingest(articles, progress=progress, on_batch_done=on_batch_done)
-            finally:
-                self._after_write()
+        with self._writing(), WriterLock(self.lock_path) as lock:
+            repair_store(self.store, self.manifest, suspect=lock.interrupted)
+            report = self.indexer().ingest(articles, progress=progress, on_batch_done=on_batch_done)
         logger.info(report.summary())
         return report
 
     def remove(self, article_ids: Sequence[str]) -> int:
         """Remove articles by id, finishing a pending write first; returns how many went."""
-        with self._thread_lock, WriterLock(self.lock_path) as lock:
-            try:
-                indexer = self.indexer()
-                repair_store(self.store, self.manifest, suspect=lock.interrupted)
-                if self.manifest.pending():
-                    indexer.ingest([])
-                return indexer.remove(article_ids)
-            finally:
-                self._after_write()
+        with self._writing(), WriterLock(self.lock_path) as lock:
+            indexer = self.indexer()
+            repair_store(self.store, self.manifest, suspect=lock.interrupted)
+            if self.manifest.pending():
+                indexer.ingest([])
+            return indexer.remove(article_ids)
 
     def finish_interrupted_write(self) -> IngestReport | None:
         """Repair and finish a write that died, before anything reads the store."""
@@ -98,6 +93,21 @@ class IndexWriter:
             return self.add_articles([])
         except StoreLockedError:
             return None  # a live writer holds the lock and finishes it
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write at a time in this process, and `after_write` once the lock file is
+        released: a failing callback must not mark a finished write as interrupted."""
+        if self._writer_thread == threading.get_ident():
+            # A plain lock would wait forever on itself (an `on_batch_done` that ingests).
+            raise NestedWriteError()
+        with self._thread_lock:
+            self._writer_thread = threading.get_ident()
+            try:
+                yield
+            finally:
+                self._writer_thread = None
+                self._after_write()
 
     def indexer(self) -> Indexer:
         """An indexer chunking to the embedder's input limit."""

@@ -95,6 +95,7 @@ def test_json_shape_is_stable(seeded_bot: Newsbot) -> None:
         "url",
         "quote",
         "score",
+        "also_reported_by",
     }
     assert "5.8" in data["answer"]
 

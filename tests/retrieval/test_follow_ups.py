@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.questions import asks_for_help, contextualize
+from retrieval.questions import asks_for_help, contextualize, follow_up
 
 PUTIN = "What did Putin say about South Korea?"
 
@@ -65,3 +65,15 @@ def test_follow_ups_are_read_with_the_previous_question(
 )
 def test_a_greeting_or_plea_for_help_is_not_a_question(message: str, for_help: bool) -> None:
     assert asks_for_help(message) is for_help
+
+
+def test_a_conversation_keeps_its_subject_past_the_first_follow_up() -> None:
+    kept = follow_up("What did he say this week?", PUTIN)
+    assert kept == "What did Putin say about South Korea this week?"
+    assert "Putin" in contextualize("Why?", kept)
+    assert "South Korea" in follow_up("and what did Kim say?", PUTIN)
+    assert "Korea" in contextualize("Why?", follow_up("and what did Kim say?", PUTIN))
+    # A question that stands alone is kept as asked, and nothing grows past the limit.
+    assert follow_up("Who signed the treaty?", PUTIN) == "Who signed the treaty?"
+    long = "Why " + "really " * 280 + "?"
+    assert follow_up(long, PUTIN) == " ".join(long.split())

@@ -516,6 +516,9 @@ def test_same_story_from_two_outlets_is_cited_once(newsbot_factory, tmp_path: Pa
     assert len(answer.citations) == 1
     assert answer.citations[0].also_reported_by
     assert "also reported by" in answer.text
+    assert answer.to_dict()["citations"][0]["also_reported_by"] == list(
+        answer.citations[0].also_reported_by
+    )
 
 
 def test_timeframes_from_questions() -> None:
