@@ -14,9 +14,7 @@ from telegram.error import InvalidToken, TelegramError
 from bot.app import build_application
 from bot.redaction import install_secret_redaction
 from bot.settings import BotSettings
-from retrieval.errors import NewsbotError
-from retrieval.service import Newsbot
-from retrieval.settings import Settings
+from retrieval import Newsbot, NewsbotError, SettingsError, load_settings, settings_problems
 
 logger = logging.getLogger(__name__)
 
@@ -47,15 +45,15 @@ def run_telegram(argv: list[str] | None = None) -> int:
         bot_settings = BotSettings()
         redactor = install_secret_redaction(bot_settings.token())
         overrides = {"data_dir": args.data_dir} if args.data_dir else {}
-        settings = Settings(**overrides)
+        settings = load_settings(**overrides)
     except ValidationError as err:
-        print(f"newsbot: {_describe(err)}", file=sys.stderr)
-        return 2
+        print(f"newsbot: {SettingsError(settings_problems(err, BotSettings))}", file=sys.stderr)
+        return SettingsError.exit_code
     except NewsbotError as err:
         print(f"newsbot: {err}", file=sys.stderr)
         return err.exit_code
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
@@ -98,14 +96,6 @@ def _seed_if_empty(newsbot: Newsbot, seeds_dir: Path) -> None:
         return
     report = newsbot.ingest([seeds_dir])
     print(f"newsbot: indexed the seed articles ({report.summary()})", file=sys.stderr)
-
-
-def _describe(err: ValidationError) -> str:
-    problems = []
-    for problem in err.errors():
-        where = ".".join(str(part) for part in problem.get("loc", ())) or "settings"
-        problems.append(f"{where.upper()}: {problem.get('msg', 'invalid value')}")
-    return "invalid setting " + "; ".join(problems) + "; fix it in .env or the environment"
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from bot.settings import BotSettings, derive_file_url
 from bot.store import BotStore
 from bot.throttle import QuestionThrottle
 from bot.updates import ChatOrderedUpdateProcessor
-from retrieval.service import Newsbot
+from retrieval import Newsbot
 
 logger = logging.getLogger(__name__)
 

@@ -11,12 +11,9 @@ from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.formatting import (
-    MESSAGE_LIMIT,
     format_help,
     format_sources_page,
     format_stats,
-    split_html,
-    utf16_len,
 )
 from bot.messages import Context, answer_query, edit_html, reply_html
 from bot.quote_replies import (
@@ -27,8 +24,7 @@ from bot.quote_replies import (
     format_speakers,
 )
 from bot.store import BotStore
-from retrieval.quote_requests import names_someone
-from retrieval.service import Newsbot
+from retrieval import Newsbot, names_someone
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +98,6 @@ class CommandHandlers:
     async def _sources_page(self, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
         infos = await asyncio.to_thread(self.newsbot.sources)
         text, page, pages = format_sources_page(infos, page)
-        if utf16_len(text) > MESSAGE_LIMIT:
-            text = split_html(text)[0]
         return text, _page_buttons(
             ("‹ Prev", f"{SOURCES_PREFIX}{page - 1}") if page > 1 else None,
             ("Next ›", f"{SOURCES_PREFIX}{page + 1}") if page < pages else None,

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from retrieval.formatting import shown_title
-from retrieval.models import Answer, ArticleInfo, Citation, IndexStats
+from retrieval import Answer, ArticleInfo, Citation, IndexStats, shown_title
 
 MESSAGE_LIMIT = 4096
 SOURCES_PAGE_SIZE = 10
@@ -100,8 +98,14 @@ def _is_web_url(url: str) -> bool:
 # --------------------------------------------------------------------------- other replies
 
 
+STATS_OUTLETS = 30
+
+
 def format_stats(stats: IndexStats) -> str:
-    outlets = ", ".join(stats.sources) if stats.sources else "none recorded"
+    """The index in numbers; the outlets with most articles first, the rest counted."""
+    outlets = ", ".join(stats.sources[:STATS_OUTLETS]) if stats.sources else "none recorded"
+    if len(stats.sources) > STATS_OUTLETS:
+        outlets += f" and {len(stats.sources) - STATS_OUTLETS:,} more"
     return (
         "<b>Index</b>\n"
         f"Articles: {stats.articles:,}\n"
@@ -146,23 +150,39 @@ def format_help(stats: IndexStats, *, private: bool, bot_username: str | None) -
 
 
 def format_sources_page(
-    infos: Sequence[ArticleInfo], page: int, *, page_size: int = SOURCES_PAGE_SIZE
+    infos: Sequence[ArticleInfo],
+    page: int,
+    *,
+    page_size: int = SOURCES_PAGE_SIZE,
+    limit: int = MESSAGE_LIMIT,
 ) -> tuple[str, int, int]:
-    """One page of the indexed articles, newest first: (html, page actually shown, pages)."""
+    """One page of the indexed articles, newest first: (html, page actually shown, pages).
+
+    A page holds up to `page_size` articles and fewer when long links would take it past
+    `limit`; pages are packed from the first article, so page n is the same on every call."""
     if not infos:
         return "No articles are indexed yet.", 1, 1
     ordered = sorted(infos, key=lambda i: (i.published or "", i.title), reverse=True)
-    pages = max(1, math.ceil(len(ordered) / page_size))
-    page = min(max(page, 1), pages)
-    first = (page - 1) * page_size
-    lines = [f"<b>Indexed articles</b> (page {page}/{pages}, {len(ordered):,} in all)"]
-    for number, info in enumerate(ordered[first : first + page_size], start=first + 1):
-        line = f"{number}. {headline(info.title, info.url)}"
-        details = [esc(part) for part in (info.source, info.published) if part]
-        if details:
-            line += " — " + ", ".join(details)
-        lines.append(line)
-    return "\n".join(lines), page, pages
+    lines = [_source_line(number, info) for number, info in enumerate(ordered, start=1)]
+    header_room = 80  # "<b>Indexed articles</b> (page 12/345, 12,345 in all)"
+    pages: list[list[str]] = [[]]
+    used = header_room
+    for line in lines:
+        size = utf16_len(line) + 1
+        if pages[-1] and (len(pages[-1]) == page_size or used + size > limit):
+            pages.append([])
+            used = header_room
+        pages[-1].append(line)
+        used += size
+    page = min(max(page, 1), len(pages))
+    header = f"<b>Indexed articles</b> (page {page}/{len(pages)}, {len(ordered):,} in all)"
+    return "\n".join([header, *pages[page - 1]]), page, len(pages)
+
+
+def _source_line(number: int, info: ArticleInfo) -> str:
+    line = f"{number}. {headline(info.title, info.url)}"
+    details = [esc(part) for part in (info.source, info.published) if part]
+    return line + (" — " + ", ".join(details) if details else "")
 
 
 # --------------------------------------------------------------------------- splitting

@@ -41,10 +41,7 @@ from bot.questions import question_problem
 from bot.store import BotStore
 from bot.throttle import QuestionThrottle
 from bot.upload_handler import UploadHandler
-from retrieval.errors import InputError
-from retrieval.models import Answer
-from retrieval.questions import asks_for_help
-from retrieval.service import Newsbot
+from retrieval import Answer, InputError, Newsbot, asks_for_help, follow_up
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +180,7 @@ class BotHandlers:
         except InputError as err:
             await reply_to(message, str(err))
             return
-        self.store.remember_question(chat_id, question)
+        self.store.remember_question(chat_id, follow_up(question, previous))
         await self._send_answer(message, answer)
 
     async def _send_answer(self, message: Message, answer: Answer) -> None:
@@ -221,7 +218,8 @@ class BotHandlers:
         query = update.callback_query
         if query is None or query.data is None or query.message is None:
             return
-        stored = self.store.load_answer(query.data.removeprefix(_PASSAGES_PREFIX))
+        key = query.data.removeprefix(_PASSAGES_PREFIX)
+        stored = self.store.load_answer(key)
         chat_id = query.message.chat.id
         if stored is None or stored.chat_id != chat_id:
             await answer_query(query, EXPIRED)
@@ -229,13 +227,23 @@ class BotHandlers:
         await answer_query(query)
         parts = format_answer(stored.answer, with_passages=True)
         message_ids = list(stored.message_ids) or [query.message.message_id]
+        topic = thread_id(query.message) if isinstance(query.message, Message) else None
+        added: list[int] = []
         for index, part in enumerate(parts):
             if index < len(message_ids):
                 await edit_html(context, chat_id, message_ids[index], part)
             else:
-                await context.bot.send_message(
-                    chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+                sent = await context.bot.send_message(
+                    chat_id,
+                    part,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=NO_PREVIEW,
+                    message_thread_id=topic,
                 )
+                added.append(sent.message_id)
+        if added:
+            # A second press (a double tap, another member) then edits these, not sends more.
+            self.store.set_message_ids(key, message_ids + added)
         for surplus in message_ids[len(parts) :]:
             with contextlib.suppress(TelegramError):
                 await context.bot.delete_message(chat_id, surplus)
@@ -260,8 +268,12 @@ class BotHandlers:
             return
         logger.error("error while handling an update", exc_info=error)
         if isinstance(update, Update) and update.effective_chat is not None:
+            message = update.effective_message
+            topic = thread_id(message) if isinstance(message, Message) else None
             try:
-                await context.bot.send_message(update.effective_chat.id, SORRY)
+                await context.bot.send_message(
+                    update.effective_chat.id, SORRY, message_thread_id=topic
+                )
             except TelegramError as err:
                 logger.warning("could not tell the user about the error: %s", err)
 

@@ -77,21 +77,42 @@ async def edit_html(
             raise
 
 
+# The commands the bot answers; in a group, another bot's commands are not for us.
+KNOWN_COMMANDS = frozenset({"start", "help", "ask", "quotes", "sources", "stats"})
+
+
 def is_for_bot(message: Message, context: Context) -> bool:
-    """A group message is for the bot if it is a command, mentions it, or replies to it."""
-    if message.text and message.text.startswith("/"):
-        return True
+    """A group message is for the bot if it is one of its commands (unaddressed or
+    addressed to it), mentions it, or replies to it; a document is read by its caption."""
+    command = addressed_command(message, context)
+    if command is not None:
+        return command in KNOWN_COMMANDS
     if _mentions_bot(message, context):
         return True
     replied = message.reply_to_message
     return bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
 
 
+def addressed_command(message: Message, context: Context) -> str | None:
+    """The command a message opens with ("ask" for "/ask@this_bot …"), None when it opens
+    with none or with one addressed to another bot."""
+    for entity, value in message.parse_entities([MessageEntity.BOT_COMMAND]).items():
+        if entity.offset != 0:
+            continue
+        name, _, target = value.removeprefix("/").partition("@")
+        if target and target.lower() != (context.bot.username or "").lower():
+            return None
+        return name.lower()
+    return None
+
+
 def _mentions_bot(message: Message, context: Context) -> bool:
     username = (context.bot.username or "").lower()
-    for entity, value in message.parse_entities(
-        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    ).items():
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    entities = (
+        message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
+    )
+    for entity, value in entities.items():
         if entity.type == MessageEntity.MENTION and value.lower() == f"@{username}":
             return True
         if entity.user is not None and entity.user.id == context.bot.id:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from retrieval.errors import InputError
-from retrieval.questions import validate
+from retrieval import InputError, validate
 
 # Line breaks and tabs are ordinary text in a chat message; other control characters are not.
 _ORDINARY_CONTROLS = frozenset("\t\n\r")

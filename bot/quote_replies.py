@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.formatting import MESSAGE_LIMIT, esc, headline, split_html, utf16_len
-from retrieval.quotes import Quote
+from retrieval import Quote
 
 MAX_REQUEST_CHARS = 200
 PER_PAGE = 10

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.models import Answer, Citation
+from retrieval import Answer, Citation
 
 logger = logging.getLogger(__name__)
 

@@ -7,17 +7,16 @@ import logging
 from pathlib import Path
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import NetworkError
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.access import AccessPolicy
 from bot.chat_action import keep_typing
 from bot.formatting import MESSAGE_LIMIT
-from bot.messages import Context, thread_id
+from bot.messages import Context, is_for_bot, thread_id
 from bot.uploads import UploadRejected, check_upload, display_name, save_upload, too_big_message
-from retrieval.errors import InputError
-from retrieval.models import IngestReport
-from retrieval.service import Newsbot
+from retrieval import IngestReport, InputError, Newsbot, StoreLockedError
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +24,16 @@ ADMINS_ONLY = (
     "Sorry, only the bot's admins can add articles. "
     "You can still ask me questions about the indexed ones."
 )
+INDEX_BUSY = (
+    "I could not add {name}: the index is being written by another program right now. "
+    "Please send the file again in a minute."
+)
 _MAX_TITLES_SHOWN = 10
 
 
 class UploadHandler:
-    """Indexes the files admins send; anyone else is told only admins can add articles."""
+    """Indexes the files admins send; anyone else is told only admins can add articles. In
+    a group only files meant for the bot count: a caption mentioning it, or a reply to it."""
 
     def __init__(
         self, newsbot: Newsbot, policy: AccessPolicy, *, uploads_dir: Path, max_upload_bytes: int
@@ -47,6 +51,8 @@ class UploadHandler:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or message.document is None:
             return
+        if message.chat.type != ChatType.PRIVATE and not is_for_bot(message, context):
+            return  # a file shared in a group for its members, not for us
         if not self.policy.is_admin(user.id):
             await message.reply_text(ADMINS_ONLY)
             return
@@ -85,6 +91,10 @@ class UploadHandler:
             except InputError as err:
                 path.unlink(missing_ok=True)
                 await message.reply_text(str(err).replace(str(path), shown_name))
+                return
+            except StoreLockedError:
+                path.unlink(missing_ok=True)
+                await message.reply_text(INDEX_BUSY.format(name=shown_name))
                 return
             except BaseException:
                 path.unlink(missing_ok=True)

@@ -54,13 +54,21 @@ class Harness:
         chat: dict[str, Any] | None = None,
         reply_to: dict[str, Any] | None = None,
         document: dict[str, Any] | None = None,
+        caption: str | None = None,
+        topic: int | None = None,
         timeout: float = 30.0,
     ) -> ApiCall:
         """Send a message as `sender` and return the bot's first reply in that chat."""
         chat = chat or private_chat(sender)
         mark = len(self.server.calls)
         self.server.push_message(
-            text, from_user=user(sender), chat=chat, reply_to=reply_to, document=document
+            text,
+            from_user=user(sender),
+            chat=chat,
+            reply_to=reply_to,
+            document=document,
+            caption=caption,
+            topic=topic,
         )
         return await self.server.wait_for(
             "sendMessage", lambda c: c.params["chat_id"] == chat["id"], after=mark, timeout=timeout

@@ -197,6 +197,33 @@ def test_sources_pages_hold_ten_articles_newest_first() -> None:
     assert format_sources_page([], 1)[0] == "No articles are indexed yet."
 
 
+def test_sources_pages_with_long_links_fit_a_message_and_skip_no_article() -> None:
+    infos = [
+        ArticleInfo(f"id{i}", f"Story {i}", "CNN", f"2024-06-{i + 1:02d}", _long_url(i), 3)
+        for i in range(25)
+    ]
+    shown: list[str] = []
+    page, pages = 0, 1
+    while page < pages:
+        text, page, pages = format_sources_page(infos, page + 1)
+        check_part(text, MESSAGE_LIMIT)
+        shown += re.findall(r"^(\d+)\. ", text, flags=re.MULTILINE)
+    assert shown == [str(n) for n in range(1, 26)]
+    assert pages > 3  # a page of ten such links would not fit
+
+
+def _long_url(i: int) -> str:
+    return f"https://example.com/{i}/" + "a" * 580
+
+
+def test_stats_name_the_biggest_outlets_and_count_the_rest() -> None:
+    outlets = tuple(f"Outlet number {i}" for i in range(400))
+    text = format_stats(IndexStats(articles=900, chunks=5000, sources=outlets, latest=None))
+    check_part(text, MESSAGE_LIMIT)
+    assert "Outlet number 0," in text and "Outlet number 399" not in text
+    assert "and 370 more" in text
+
+
 def test_stats_and_help_describe_the_index() -> None:
     stats = IndexStats(articles=7, chunks=40, sources=("AP", "FT & Co"), latest="2024-06-24")
     text = format_stats(stats)

@@ -214,8 +214,11 @@ class FakeTelegramServer:
         chat: dict[str, Any] | None = None,
         reply_to: dict[str, Any] | None = None,
         document: dict[str, Any] | None = None,
+        caption: str | None = None,
+        topic: int | None = None,
     ) -> dict[str, Any]:
-        """Queue a message from a user; commands and @mentions get their entities."""
+        """Queue a message from a user; commands and @mentions get their entities (in a
+        caption too); `topic` posts it in that forum topic."""
         chat = chat or private_chat(from_user["id"])
         with self._cond:
             self._chats[chat["id"]] = chat
@@ -234,6 +237,14 @@ class FakeTelegramServer:
             message["reply_to_message"] = reply_to
         if document is not None:
             message["document"] = document
+        if caption is not None:
+            message["caption"] = caption
+            entities = _entities(caption)
+            if entities:
+                message["caption_entities"] = entities
+        if topic is not None:
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
         update_id = self.push_update({"message": message})
         with self._cond:
             self._message_updates[message["message_id"]] = update_id
@@ -506,6 +517,9 @@ class FakeTelegramServer:
                 "from": BOT_USER,
                 "text": text,
             }
+            if params.get("message_thread_id"):
+                message["message_thread_id"] = params["message_thread_id"]
+                message["is_topic_message"] = True
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
             self.messages[(chat_id, message_id)] = message
