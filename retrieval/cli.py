@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TextIO
 
 from retrieval.chat import chat_loop
 from retrieval.errors import InputError, NewsbotError
-from retrieval.formatting import format_answer_text, format_sources_table
-from retrieval.ingest import discover_files
+from retrieval.formatting import ID_SHOWN, format_answer_text, format_sources_table
+from retrieval.ingest import discover_files, read_articles
+from retrieval.ingest.decoding import read_text
 from retrieval.questions import validate
 from retrieval.service import Newsbot
 from retrieval.settings import Settings, load_settings
@@ -30,7 +32,9 @@ def _open(settings: Settings) -> Newsbot:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    discover_files(args.paths)  # a bad path fails before the store is even opened
+    # Bad input fails before the store is opened or the model loaded: nothing is created.
+    for path in discover_files(args.paths):
+        read_articles(path, errors=args.encoding_errors)
     bot = _open(settings)
     if args.if_empty and bot.stats().articles:
         print(f"index already holds {bot.stats().articles} articles; nothing to do")
@@ -64,13 +68,17 @@ def _ask_batch(args: argparse.Namespace, settings: Settings) -> int:
         source = sys.stdin
     else:
         path = Path(args.batch)
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder; give a file with one question per line")
         if not path.is_file():
             raise InputError(f"{path}: no such file; give a file with one question per line")
-        source = path.open(encoding="utf-8")
+        source = io.StringIO(read_text(path))
+    if args.question is not None:
+        raise InputError("give either a question or --batch FILE, not both")
     bot = _open(settings)
     failures = 0
     with source:
-        for line in source:
+        for line in _lines(source):
             question = line.strip()
             if not question:
                 continue
@@ -81,6 +89,18 @@ def _ask_batch(args: argparse.Namespace, settings: Settings) -> int:
                 record = {"question": question[:200], "error": str(err)}
             print(json.dumps(record, ensure_ascii=False), flush=True)
     return 2 if failures else 0
+
+
+def _lines(source: TextIO) -> Iterator[str]:
+    """The lines of a question file, a stray BOM dropped; bytes that are not UTF-8 (on stdin)
+    are one clear error."""
+    try:
+        for number, line in enumerate(source, start=1):
+            yield line.removeprefix("\ufeff") if number == 1 else line
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"the questions are not valid UTF-8 ({err.reason}); re-save them as UTF-8"
+        ) from None
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -96,6 +116,34 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(format_sources_table(infos))
     return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    for given in args.ids:
+        if len(given.strip()) < ID_SHOWN:
+            raise InputError(
+                f"{given!r} is too short for an article id; give its first {ID_SHOWN} "
+                "characters at least, as `newsbot sources` lists them"
+            )
+    if not settings.manifest_path.exists():
+        raise InputError("the index is empty; there is nothing to remove")
+    bot = _open(settings)
+    ids = [info.article_id for info in bot.sources()]
+    chosen = [_one_article(given, ids) for given in args.ids]
+    print(f"removed {bot.remove(chosen)} article(s)")
+    return 0
+
+
+def _one_article(given: str, ids: Sequence[str]) -> str:
+    """The one id that `given` (a whole id, or its first characters) names."""
+    matching = [i for i in ids if i.startswith(given.strip().lower())]
+    if len(matching) != 1:
+        problem = "matches several articles" if len(matching) > 1 else "matches no article"
+        raise InputError(
+            f"{given!r} {problem}; give an id (its first {ID_SHOWN} characters at least) as "
+            "`newsbot sources` lists it"
+        )
+    return matching[0]
 
 
 def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
@@ -171,13 +219,19 @@ def build_parser(frontends: Iterable[_Frontend] = ()) -> argparse.ArgumentParser
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sources)
 
+    p = sub.add_parser("remove", help="remove articles from the index by id")
+    p.add_argument("ids", nargs="+", metavar="ID", help="an id as `newsbot sources` lists it")
+    p.set_defaults(handler=cmd_remove)
+
     p = sub.add_parser("start", help="index the seeds if needed, then start the bot or a chat")
     p.set_defaults(handler=cmd_start)
 
     for extra in _extension_commands():
         extra(sub)
     for frontend in frontends:
-        p = sub.add_parser(frontend.name, help=f"run the {frontend.name} front end")
+        # Its options are the front end's own (`newsbot telegram --help` shows them); `main`
+        # hands them over unparsed, since argparse drops a remainder that opens with "-".
+        p = sub.add_parser(frontend.name, help=f"run the {frontend.name} front end", add_help=False)
         p.add_argument("args", nargs=argparse.REMAINDER, help="options for the front end")
         p.set_defaults(handler=_frontend_handler(frontend))
     return parser
@@ -203,15 +257,22 @@ def _frontend_handler(frontend: _Frontend) -> Callable[[argparse.Namespace, Sett
 
 
 def _positive(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 50:
-        raise argparse.ArgumentTypeError("k must be between 1 and 50")
-    return value
+    if not text.strip().isdigit() or not 1 <= int(text) <= 50:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number from 1 to 50")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(_frontends())
-    args = parser.parse_args(argv)
+    frontends = _frontends()
+    parser = build_parser(frontends)
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = next((i for i, word in enumerate(words) if not word.startswith("-")), None)
+    passed_on: list[str] = []
+    if command is not None and words[command] in {f.name for f in frontends}:
+        words, passed_on = words[: command + 1], words[command + 1 :]
+    args = parser.parse_args(words)
+    if passed_on:
+        args.args = passed_on
     try:
         settings = load_settings()
         level = logging.INFO if args.verbose else logging.getLevelName(settings.log_level)

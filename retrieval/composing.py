@@ -214,7 +214,8 @@ def _echo(candidate: Candidate, chosen: list[Candidate]) -> int | None:
 
 def _note_outlet(also: dict[str, list[str]], kept: Candidate, dropped: Candidate) -> None:
     outlet = dropped.article.source or dropped.article.title
-    if outlet == kept.article.source:
+    # A copy of the same article (no outlet, the same headline) is not another report.
+    if outlet in (kept.article.source, kept.article.title):
         return
     names = also.setdefault(kept.article.article_id, [])
     if outlet not in names:

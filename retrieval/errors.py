@@ -53,8 +53,13 @@ class BadRecordError(InputError):
 
 
 class NoArticlesError(InputError):
-    def __init__(self, path: object) -> None:
-        super().__init__(f"{path}: no article text found; the file holds only page boilerplate")
+    def __init__(self, path: object, *, records: bool = False) -> None:
+        why = (
+            "it holds no record with article text (body, text or content)"
+            if records
+            else "the file holds only page boilerplate"
+        )
+        super().__init__(f"{path}: no article text found; {why}")
 
 
 class SettingsError(InputError):

@@ -55,15 +55,21 @@ def _read_in(text: str, quote: str) -> bool:
     return all(part.strip() in text for part in quote.split(" … "))
 
 
+ID_SHOWN = 10
+"""Characters of an article id that `newsbot sources` shows and `newsbot remove` accepts."""
+
+
 def format_sources_table(infos: Sequence[ArticleInfo]) -> str:
     if not infos:
         return "the index is empty; add articles with `newsbot ingest PATH`"
     rows = [
-        f"{i.published or '—':<10}  {(i.source or '—')[:18]:<18}  {i.chunks:>3}  {i.title}"
+        f"{i.article_id[:ID_SHOWN]}  {i.published or '—':<10}  {(i.source or '—')[:18]:<18}  "
+        f"{i.chunks:>6}  {i.title}"
         for i in infos
     ]
-    header = f"{'date':<10}  {'outlet':<18}  {'chk':>3}  headline"
-    return "\n".join([header, *rows, f"{len(infos)} articles"])
+    header = f"{'id':<{ID_SHOWN}}  {'date':<10}  {'outlet':<18}  {'chunks':>6}  headline"
+    count = f"{len(infos)} article" + ("s" if len(infos) != 1 else "")
+    return "\n".join([header, *rows, count])
 
 
 def format_stats_text(stats: IndexStats) -> str:

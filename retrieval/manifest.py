@@ -114,6 +114,15 @@ class Manifest:
         rows = self._conn().execute("SELECT article_id, content_hash, state FROM articles")
         return {row[0]: (row[1], row[2]) for row in rows}
 
+    def from_file(self, resolved_path: str) -> list[str]:
+        """Ids of the articles without a URL last read from the file at `resolved_path`."""
+        rows = self._conn().execute(
+            "SELECT article_id FROM articles WHERE url IS NULL "
+            "AND substr(origin, 1, length(?) + 1) = ? || '#'",
+            (resolved_path, resolved_path),
+        )
+        return [row[0] for row in rows]
+
     def chunk_ids(self, article_id: str) -> list[str]:
         rows = self._conn().execute(
             "SELECT chunk_id FROM chunks WHERE article_id = ? ORDER BY idx", (article_id,)

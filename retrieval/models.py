@@ -177,9 +177,11 @@ class IngestReport:
     unchanged: int = 0
     chunks_written: int = 0
     articles: tuple[ArticleInfo, ...] = ()
+    removed: int = 0  # articles their files no longer hold (an edited headline, a cut story)
 
     def summary(self) -> str:
+        gone = f", {self.removed} removed (no longer in their files)" if self.removed else ""
         return (
-            f"articles: {self.new} new, {self.changed} changed, {self.unchanged} unchanged; "
-            f"chunks written: {self.chunks_written}"
+            f"articles: {self.new} new, {self.changed} changed, {self.unchanged} unchanged"
+            f"{gone}; chunks written: {self.chunks_written}"
         )

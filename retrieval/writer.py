@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +22,9 @@ from retrieval.store import ChunkStore
 from retrieval.store_repair import repair_store
 
 logger = logging.getLogger(__name__)
+
+# Files that carry a stream of records rather than one edited document.
+FEED_SUFFIXES = frozenset({".json", ".jsonl"})
 
 
 class IndexWriter:
@@ -55,12 +59,21 @@ class IndexWriter:
         on_batch_done: Callable[[Sequence[Article]], None] | None = None,
     ) -> IngestReport:
         """Index the articles in `paths` (files or folders). Every file is read and checked
-        before anything is written, so bad input leaves the index untouched."""
+        before anything is written, so bad input leaves the index untouched.
+
+        A document read again replaces what it held: its articles without a URL that it no
+        longer holds (an edited headline, a story cut from the file) are removed. Feeds
+        (.json, .jsonl) only add: an article keeps its place when a later feed leaves it out.
+        """
         files = discover_files([paths] if isinstance(paths, str | Path) else paths)
         articles: list[Article] = []
+        documents: dict[str, set[str]] = {}
         for path in files:
-            articles.extend(read_articles(path, errors=errors))
-        return self.add_articles(articles, progress=progress, on_batch_done=on_batch_done)
+            read = read_articles(path, errors=errors)
+            articles.extend(read)
+            if path.suffix.lower() not in FEED_SUFFIXES:
+                documents[str(path.resolve())] = {a.article_id for a in read}
+        return self._write(articles, documents, progress=progress, on_batch_done=on_batch_done)
 
     def add_articles(
         self,
@@ -70,9 +83,29 @@ class IndexWriter:
         on_batch_done: Callable[[Sequence[Article]], None] | None = None,
     ) -> IngestReport:
         """Index `articles`; `on_batch_done` hears of each batch once it is durable."""
+        return self._write(articles, {}, progress=progress, on_batch_done=on_batch_done)
+
+    def _write(
+        self,
+        articles: Sequence[Article],
+        documents: Mapping[str, set[str]],
+        *,
+        progress: bool,
+        on_batch_done: Callable[[Sequence[Article]], None] | None,
+    ) -> IngestReport:
         with self._writing(), WriterLock(self.lock_path) as lock:
             repair_store(self.store, self.manifest, suspect=lock.interrupted)
-            report = self.indexer().ingest(articles, progress=progress, on_batch_done=on_batch_done)
+            indexer = self.indexer()
+            report = indexer.ingest(articles, progress=progress, on_batch_done=on_batch_done)
+            # After the new versions are in: an interrupted run leaves the old, never neither.
+            retired = [
+                old
+                for path, now in documents.items()
+                for old in self.manifest.from_file(path)
+                if old not in now
+            ]
+            if retired:
+                report = replace(report, removed=indexer.remove(retired))
         logger.info(report.summary())
         return report
 

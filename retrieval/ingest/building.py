@@ -125,7 +125,7 @@ def build_articles(path: Path, raws: Iterable[RawArticle]) -> list[Article]:
                 article_id=article_id,
                 title=draft.title,
                 text=draft.text,
-                origin=f"{path}#{ordinal}",
+                origin=f"{resolved}#{ordinal}",
                 source=draft.source,
                 published=draft.published,
                 url=raw.url,

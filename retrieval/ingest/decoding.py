@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -88,3 +89,29 @@ def decode(path: Path, data: bytes, *, errors: Errors = "strict") -> str:
 
 def read_text(path: Path, *, errors: Errors = "strict") -> str:
     return decode(path, read_bytes(path), errors=errors)
+
+
+# <meta charset="…"> or <meta http-equiv="Content-Type" content="text/html; charset=…">
+_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+
+
+def decode_html(path: Path, data: bytes, *, errors: Errors = "strict") -> str:
+    """A web page's bytes to str in the charset it declares ("iso-8859-1", "windows-1252");
+    without one, or with UTF-8 declared, as `decode` reads text files: a page that is not
+    what it says is refused, not indexed with garbled letters."""
+    declared = _DECLARED_CHARSET.search(data[:_SAMPLE])
+    if declared is not None and not data.startswith(codecs.BOM_UTF8):
+        name = declared.group(1).decode("ascii", "replace")
+        try:
+            codec = codecs.lookup(name).name
+        except LookupError:
+            codec = "utf-8"  # an unknown name: read it as we read any page
+        if codec not in ("utf-8", "utf-16", "utf-16-le", "utf-16-be"):
+            check_not_binary(path, data)
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as err:
+                if errors != "replace":
+                    raise DecodeError(path, f"not valid {name} at byte {err.start}") from err
+                return data.decode(codec, errors="replace")
+    return decode(path, data, errors=errors)

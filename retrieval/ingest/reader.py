@@ -8,7 +8,7 @@ from pathlib import Path
 
 from retrieval.errors import NoArticlesError, PathNotFoundError, UnsupportedFileError
 from retrieval.ingest.building import build_articles
-from retrieval.ingest.decoding import Errors, check_not_binary, decode, read_bytes
+from retrieval.ingest.decoding import Errors, decode, decode_html, read_bytes
 from retrieval.ingest.raw import RawArticle
 from retrieval.ingest.records import parse_json, parse_jsonl
 from retrieval.ingest.splitting import split_text
@@ -44,12 +44,11 @@ def read_articles(path: str | Path, *, errors: Errors = "strict") -> list[Articl
         raise UnsupportedFileError(path, path.suffix)
     data = read_bytes(path)
     if suffix in _HTML_SUFFIXES:
-        check_not_binary(path, data)
-        raws = parse_html(path, data)
+        raws = parse_html(path, decode_html(path, data, errors=errors))
     else:
         raws = _TEXT_PARSERS[suffix](path, decode(path, data, errors=errors))
     articles = build_articles(path, raws)
     if not articles:
-        raise NoArticlesError(path)
+        raise NoArticlesError(path, records=suffix in (".json", ".jsonl"))
     logger.debug("%s: %d article(s)", path, len(articles))
     return articles

@@ -67,7 +67,11 @@ def _loads(text: str, where: str) -> Any:
 def _from_record(where: str, record: Any, *, nested: bool = False) -> Iterator[RawArticle]:
     if not isinstance(record, Mapping):
         raise BadRecordError(where, f"expected a JSON object, found {_kind(record)}; {_ACCEPTED}")
-    body_field = _first_field(record, BODY_FIELDS)
+    # {"body": "", "text": "…"}: the field that holds text, not merely the first one present.
+    body_field = next(
+        (f for f in BODY_FIELDS if isinstance(record.get(f), str) and record[f].strip()),
+        _first_field(record, BODY_FIELDS),
+    )
     if body_field is None:
         container = next((f for f in CONTAINER_FIELDS if isinstance(record.get(f), list)), None)
         if container is None or nested:

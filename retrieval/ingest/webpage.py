@@ -18,14 +18,15 @@ _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 _MIN_PROSE_WORDS = 6
 
 
-def parse_html(path: Path, data: bytes) -> list[RawArticle]:
+def parse_html(path: Path, page: str) -> list[RawArticle]:
     """The page's main text (navigation, footers and comments left out) with its title, date,
-    site name, canonical URL and author. Bytes go in as-is so the page's own charset is used."""
+    site name, canonical URL and author. `page` is decoded already (`decoding.decode_html`):
+    trafilatura's own guess garbles a page that is not in the charset it declares."""
     import trafilatura  # slow to import; only HTML needs it
 
     try:
         doc = trafilatura.bare_extraction(
-            data,
+            page,
             with_metadata=True,
             include_comments=False,
             date_extraction_params=_DATE_PARAMS,

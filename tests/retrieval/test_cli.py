@@ -169,6 +169,11 @@ def test_output_cut_short_by_a_pipe_is_not_an_error(cli_data: Path) -> None:
         (("ingest", "/no/such/folder"), "no such file or folder"),
         (("quotes", " "), "speaker is empty"),
         (("quotes", "-n", "0", "Putin"), "-n must be at least 1"),
+        (("ingest", str(ROOT / "tests" / "data" / "bad" / "empty.txt")), "the file is empty"),
+        (("ask", "--json", "--batch", str(ROOT / "tests" / "data" / "bad")), "is a folder"),
+        (("ask", "--json", "--batch", "-", "What did Kim say?"), "not both"),
+        (("remove", "abc"), "too short for an article id"),
+        (("remove", "0123456789"), "the index is empty"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(
@@ -199,3 +204,47 @@ def test_a_collection_of_another_program_is_one_line_naming_the_setting(tmp_path
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "made by another program" in lines[0], result.stderr
     assert "NEWSBOT_COLLECTION" in lines[0]
+
+
+def test_a_question_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    questions.write_bytes("What did Putin say about South Korea for \u00a35?\n".encode("latin-1"))
+    result = _newsbot(tmp_path / "data", "ask", "--json", "--batch", str(questions))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not valid UTF-8" in lines[0], result.stderr
+
+
+def test_the_telegram_command_passes_its_options_on(tmp_path: Path) -> None:
+    result = _newsbot(tmp_path, "telegram", "--help")
+    assert result.returncode == 0
+    assert "--no-seed" in result.stdout and "--data-dir" in result.stdout
+
+
+def test_a_rewritten_document_replaces_what_it_held_and_remove_takes_an_id(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    story = tmp_path / "library.md"
+    story.write_text(
+        "# Library in Oakdale to close\n\nThe Oakdale public library will close in June, "
+        "the council said on Monday.\n\n# Riverton approves a bridge\n\nRiverton council "
+        "approved a new bridge over the river on Tuesday.\n",
+        encoding="utf-8",
+    )
+    assert _newsbot(data, "ingest", str(story)).returncode == 0
+    story.write_text(
+        "# Oakdale library will shut\n\nThe Oakdale public library will close in June, "
+        "the council said on Monday.\n",
+        encoding="utf-8",
+    )
+    result = _newsbot(data, "ingest", str(story))
+    assert result.returncode == 0, result.stderr
+    assert "1 new, 0 changed, 0 unchanged, 2 removed" in result.stdout
+    listed = _newsbot(data, "sources").stdout
+    assert "Oakdale library will shut" in listed and "1 article\n" in listed + "\n"
+    assert "Library in Oakdale to close" not in listed and "Riverton" not in listed
+    short_id = listed.splitlines()[1].split()[0]
+    removed = _newsbot(data, "remove", short_id)
+    assert removed.returncode == 0 and "removed 1 article" in removed.stdout
+    assert "the index is empty" in _newsbot(data, "sources").stdout

@@ -168,3 +168,53 @@ def test_unreadable_file(tmp_path: Path) -> None:
             read_articles(path)
     finally:
         path.chmod(0o600)
+
+
+_PRICES = (
+    "<p>Prices at the Oakdale market rose to \u00a35 a kilo on Monday, traders said, blaming the "
+    "long drought.</p><p>Farmers said the harvest was the smallest in twenty years.</p>"
+)
+
+
+def _page(meta: str) -> str:
+    return (
+        f"<html><head>{meta}<title>Oakdale prices rise</title></head><body><article>"
+        f"<h1>Oakdale prices rise</h1>{_PRICES}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize("meta", ['<meta charset="utf-8">', ""])
+def test_a_page_that_is_not_the_utf8_it_claims_is_refused(tmp_path: Path, meta: str) -> None:
+    path = tmp_path / "prices.html"
+    path.write_bytes(_page(meta).encode("latin-1"))
+    with pytest.raises(DecodeError, match="byte 0xa3"):
+        read_articles(path)
+    # Asked to, it reads the stray bytes as Windows-1252, as for text files.
+    [article] = read_articles(path, errors="replace")
+    assert "rose to \u00a35 a kilo" in article.text
+
+
+def test_a_page_in_the_charset_it_declares_is_read_in_it(tmp_path: Path) -> None:
+    path = tmp_path / "prices.html"
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+    path.write_bytes(_page(meta).encode("latin-1"))
+    [article] = read_articles(path)
+    assert "rose to \u00a35 a kilo" in article.text
+
+
+def test_records_take_the_body_field_that_holds_text(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(
+        json.dumps({"title": "Harbour reopens", "body": "", "text": "The harbour reopened."}),
+        encoding="utf-8",
+    )
+    [article] = read_articles(path)
+    assert article.text == "The harbour reopened."
+
+
+@pytest.mark.parametrize("content", ["[]", '{"articles": []}'])
+def test_a_feed_without_records_says_so(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "feed.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(NoArticlesError, match="no record with article text"):
+        read_articles(path)

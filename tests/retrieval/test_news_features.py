@@ -521,6 +521,21 @@ def test_same_story_from_two_outlets_is_cited_once(newsbot_factory, tmp_path: Pa
     )
 
 
+def test_a_copy_of_the_same_article_is_not_another_report(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    record = {
+        "title": "Zoo welcomes rare panda cub",
+        "body": "The Port Elm zoo announced the birth of a rare panda cub on Friday, keeper "
+        "Dana Wu said.",
+    }
+    bot = newsbot_factory()
+    for name in ("a.jsonl", "b.jsonl"):  # one record, no URL: one article per file
+        (tmp_path / name).write_text(json.dumps(record), encoding="utf-8")
+    bot.ingest([tmp_path / "a.jsonl", tmp_path / "b.jsonl"])
+    answer = bot.ask("What did the Port Elm zoo announce?")
+    assert answer.found and "panda cub" in answer.text
+    assert "also reported by" not in answer.text
+
+
 def test_timeframes_from_questions() -> None:
     today = date(2024, 6, 26)
     june = timeframe("What happened in June 2024?", today)
