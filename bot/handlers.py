@@ -171,7 +171,7 @@ class BotHandlers:
                 f"Please try again in {math.ceil(wait)} s.",
             )
             return
-        previous = self.store.last_question(chat_id)
+        previous = await asyncio.to_thread(self.store.last_question, chat_id)
         try:
             async with keep_typing(context.bot, chat_id, message_thread_id=thread_id(message)):
                 answer = await asyncio.to_thread(
@@ -180,7 +180,9 @@ class BotHandlers:
         except InputError as err:
             await reply_to(message, str(err))
             return
-        self.store.remember_question(chat_id, follow_up(question, previous))
+        await asyncio.to_thread(
+            self.store.remember_question, chat_id, follow_up(question, previous)
+        )
         await self._send_answer(message, answer)
 
     async def _send_answer(self, message: Message, answer: Answer) -> None:
@@ -190,7 +192,11 @@ class BotHandlers:
             await reply_to(message, answer.text)
             return
         parts = format_answer(answer, with_passages=False)
-        key = self.store.save_answer(message.chat_id, answer) if has_passages(answer) else None
+        key = (
+            await asyncio.to_thread(self.store.save_answer, message.chat_id, answer)
+            if has_passages(answer)
+            else None
+        )
         sent_ids: list[int] = []
         complete = True
         for index, part in enumerate(parts):
@@ -211,7 +217,7 @@ class BotHandlers:
             sent_ids.append(sent.message_id)
         if key:
             # Without every part's id the button edits just the message it sits on.
-            self.store.set_message_ids(key, sent_ids if complete else [])
+            await asyncio.to_thread(self.store.set_message_ids, key, sent_ids if complete else [])
 
     async def show_passages(self, update: Update, context: Context) -> None:
         """The button: re-render the answer with its quoted passages, in the same messages."""
@@ -219,7 +225,7 @@ class BotHandlers:
         if query is None or query.data is None or query.message is None:
             return
         key = query.data.removeprefix(_PASSAGES_PREFIX)
-        stored = self.store.load_answer(key)
+        stored = await asyncio.to_thread(self.store.load_answer, key)
         chat_id = query.message.chat.id
         if stored is None or stored.chat_id != chat_id:
             await answer_query(query, EXPIRED)
@@ -243,7 +249,7 @@ class BotHandlers:
                 added.append(sent.message_id)
         if added:
             # A second press (a double tap, another member) then edits these, not sends more.
-            self.store.set_message_ids(key, message_ids + added)
+            await asyncio.to_thread(self.store.set_message_ids, key, message_ids + added)
         for surplus in message_ids[len(parts) :]:
             with contextlib.suppress(TelegramError):
                 await context.bot.delete_message(chat_id, surplus)

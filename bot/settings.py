@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from retrieval import InputError
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # 5 MiB
+# The hosted Bot API lets bots download files of up to 20 MB (getFile).
+BOT_API_FILE_LIMIT = 20_000_000
 
 IdSet = Annotated[frozenset[int], NoDecode]
 
@@ -49,6 +51,7 @@ class BotSettings(BaseSettings):
     max_upload_bytes: int = Field(
         default=DEFAULT_MAX_UPLOAD_BYTES,
         gt=0,
+        le=BOT_API_FILE_LIMIT,
         validation_alias=AliasChoices("MAX_UPLOAD_BYTES", "max_upload_bytes"),
     )
     rate_limit_questions: int = Field(

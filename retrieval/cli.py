@@ -15,7 +15,12 @@ from typing import Any, TextIO
 
 from retrieval.chat import chat_loop
 from retrieval.errors import InputError, NewsbotError
-from retrieval.formatting import ID_SHOWN, format_answer_text, format_sources_table
+from retrieval.formatting import (
+    ID_SHOWN,
+    format_answer_text,
+    format_sources_table,
+    format_stats_text,
+)
 from retrieval.ingest import discover_files, read_articles
 from retrieval.ingest.decoding import read_text
 from retrieval.questions import validate
@@ -118,6 +123,11 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    print(format_stats_text(_open(settings).stats()))
+    return 0
+
+
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     for given in args.ids:
         if len(given.strip()) < ID_SHOWN:
@@ -216,8 +226,11 @@ def build_parser(frontends: Iterable[_Frontend] = ()) -> argparse.ArgumentParser
     p.set_defaults(handler=cmd_chat)
 
     p = sub.add_parser("sources", help="list the indexed articles")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print them as one JSON list")
     p.set_defaults(handler=cmd_sources)
+
+    p = sub.add_parser("stats", help="how many articles and passages, which outlets, how recent")
+    p.set_defaults(handler=cmd_stats)
 
     p = sub.add_parser("remove", help="remove articles from the index by id")
     p.add_argument("ids", nargs="+", metavar="ID", help="an id as `newsbot sources` lists it")

@@ -82,7 +82,7 @@ class EmptyQuestionError(InputError):
 class QuestionTooLongError(InputError):
     def __init__(self, length: int, limit: int) -> None:
         super().__init__(
-            f"the question is {length:,} characters long; keep it under {limit:,} characters"
+            f"the question is {length:,} characters long; keep it to {limit:,} characters or fewer"
         )
 
 

@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
     p.add_argument("speaker", nargs="?", help="a name, e.g. Putin or 'Sue Mi Terry'")
     p.add_argument("topic", nargs="?", help="only statements about this")
     p.add_argument("-n", type=int, default=20, help="at most this many (default 20)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print them as one JSON list")
     p.set_defaults(handler=run)
 
 
@@ -36,12 +36,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.speaker is None:
         return _list_speakers(bot.speakers(args.n), as_json=args.json)
     # One more than shown: enough to say that there are more.
-    found = bot.quotes(args.speaker, args.topic, limit=args.n + 1)
+    if args.topic is None:
+        # 'newsbot quotes "putin korea"' reads like the chat's /quotes: a name, then a topic.
+        search = bot.find_quotes(args.speaker, limit=args.n + 1)
+        speaker, topic, found = search.speaker, search.topic, list(search.quotes)
+    else:
+        speaker, topic = args.speaker, args.topic
+        found = bot.quotes(speaker, topic, limit=args.n + 1)
     if args.json:
         print(json.dumps([q.__dict__ for q in found[: args.n]], ensure_ascii=False))
         return 0
     more = f"-n {args.n * 5} shows more, a topic narrows them"
-    print(format_statements_text(args.speaker, args.topic, found, shown=args.n, more=more))
+    print(format_statements_text(speaker, topic, found, shown=args.n, more=more))
     return 0
 
 

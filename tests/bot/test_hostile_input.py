@@ -210,8 +210,8 @@ async def test_markup_in_questions_is_never_interpreted(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("x" * 100_000, "The question is 100,000 characters long; keep it under 2,000"),
-        ("/ask " + "why " * 25_000, "characters long; keep it under 2,000"),
+        ("x" * 100_000, "The question is 100,000 characters long; keep it to 2,000"),
+        ("/ask " + "why " * 25_000, "characters long; keep it to 2,000"),
         ("   \n\t  ", "The question is empty"),
         ("?!… ¿", "The question is empty"),
         ("\u200b\u200b", "The question is empty"),

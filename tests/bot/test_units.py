@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.access import AccessPolicy
 from bot.redaction import REDACTED, install_secret_redaction
@@ -149,3 +150,9 @@ def test_token_is_redacted_from_messages_args_and_tracebacks(
     assert caplog.text.count(REDACTED) >= 3
     assert all(token not in record.getMessage() for record in caplog.records)
     assert logging.getLogger("httpx").level == logging.WARNING
+
+
+def test_an_upload_limit_telegram_cannot_serve_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAX_UPLOAD_BYTES", str(50 * 1024 * 1024))
+    with pytest.raises(ValidationError, match="20000000"):
+        BotSettings(_env_file=None)

@@ -144,6 +144,15 @@ def test_quotes_lists_who_is_quoted_and_what_they_said(cli_data: Path) -> None:
     assert "shows more" not in said.stdout
     nobody = _newsbot(cli_data, "quotes", "Nobody Atall")
     assert nobody.returncode == 0 and "No statements by Nobody Atall" in nobody.stdout
+    # One argument reads as the chat's /quotes does: a name, then a topic.
+    typed = _newsbot(cli_data, "quotes", "putin korea")
+    assert typed.returncode == 0 and "very big mistake" in " ".join(typed.stdout.split())
+
+
+def test_stats_counts_the_index(cli_data: Path) -> None:
+    result = _newsbot(cli_data, "stats")
+    assert result.returncode == 0, result.stderr
+    assert "articles: 7" in result.stdout and "Arab News" in result.stdout
 
 
 def test_output_cut_short_by_a_pipe_is_not_an_error(cli_data: Path) -> None:
