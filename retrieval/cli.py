@@ -38,13 +38,19 @@ def _open(settings: Settings) -> Newsbot:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     # Bad input fails before the store is opened or the model loaded: nothing is created.
-    for path in discover_files(args.paths):
+    files = discover_files(args.paths)
+    if not files:
+        raise InputError(
+            f"no article files in {', '.join(args.paths)}; newsbot reads .txt, .md, .html, "
+            ".json and .jsonl files"
+        )
+    for path in files:
         read_articles(path, errors=args.encoding_errors)
     bot = _open(settings)
     if args.if_empty and bot.stats().articles:
         print(f"index already holds {bot.stats().articles} articles; nothing to do")
         return 0
-    report = bot.ingest(args.paths, progress=sys.stderr.isatty(), errors=args.encoding_errors)
+    report = bot.ingest(files, progress=sys.stderr.isatty(), errors=args.encoding_errors)
     print(report.summary())
     return 0
 

@@ -293,6 +293,16 @@ CLEANING_RULES: tuple[CleaningRule, ...] = (
         max_len=40,
         flags=_I,
     ),
+    # Reuters' sign-off, on its own line or at the end of the last paragraph: "(Reporting by
+    # Jane Doe in London; Editing by John Roe)". The sentence before it is news.
+    _rule(
+        "wire_credits",
+        r"\s*\((?:Additional )?(?:Reporting|Writing|Editing|Compiled) by [^()]{1,300}\)",
+        Action.DROP_SPAN,
+        needles=("reporting by", "writing by", "editing by", "compiled by"),
+        max_len=100_000,
+        flags=_I,
+    ),
     # Lines with no words at all: separators ("***", "—", "____") and stray bullets.
     _rule("no_words", r"[\W_]+", max_len=100_000),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def discover_files(paths: Sequence[str | Path]) -> list[Path]:
 
 def _walk(folder: Path) -> list[Path]:
     files: list[Path] = []
+    skipped: Counter[str] = Counter()
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
@@ -55,8 +57,19 @@ def _walk(folder: Path) -> list[Path]:
                 continue
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 logger.debug("skipping %s: unsupported file type", path)
+                skipped[path.suffix.lower() or "(none)"] += 1
             elif path.stem.lower() in NOT_ARTICLES:
                 logger.debug("skipping %s: documentation, not an article", path)
             elif path.is_file():
                 files.append(path)
+    if skipped:
+        kinds = ", ".join(f"{suffix} {n}" for suffix, n in skipped.most_common())
+        # One line, not one per file: a folder of pages may hold hundreds of images.
+        logger.warning(
+            "%s: left out %d file(s) of types newsbot does not read (%s); save articles as "
+            ".txt, .md, .html or .json to include them",
+            folder,
+            skipped.total(),
+            kinds,
+        )
     return sorted(files, key=lambda p: p.relative_to(folder).parts)

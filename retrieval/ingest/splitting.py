@@ -13,6 +13,7 @@ from retrieval.ingest.cleaning import (
     page_marker_match,
     rule_by_name,
 )
+from retrieval.ingest.front_matter import apply_front_matter, split_front_matter
 from retrieval.ingest.markdown import MarkdownLine, strip_markdown
 from retrieval.ingest.outlets import outlet_from_text
 from retrieval.ingest.raw import RawArticle
@@ -39,14 +40,15 @@ def split_text(text: str) -> list[RawArticle]:
     A multi-article web-page copy is split at each page header (see `Action.PAGE_MARKER`): the
     headline is the line above it (repeated under it, usually), lines in between are photo
     captions. Markdown files also split at each top-level `# heading`, which becomes the title.
+    Front matter at the top (`title:`, `date:`, `source:`, `url:`, `author:`) gives metadata.
     """
-    text = normalize(text)
+    meta, text = split_front_matter(normalize(text))
     hint = outlet_from_text(text)
     lines = strip_markdown(text.split("\n"))
     articles: list[RawArticle] = []
     for title, section in _sections(lines):
         articles.extend(_split_at_headers(title, section, hint))
-    return articles
+    return apply_front_matter(articles, meta)
 
 
 def _sections(lines: list[MarkdownLine]) -> Iterator[tuple[str | None, list[MarkdownLine]]]:

@@ -127,6 +127,10 @@ RULE_SAMPLES: dict[str, tuple[str, str]] = {
     ),
     "outlet_byline": ("New York CNN Business —", "CNN reported the figures on Monday."),
     "credit_line": ("Special to USA TODAY", "The Associated Press reported the figures."),
+    "wire_credits": (
+        "(Reporting by Jane Doe in London; Editing by John Roe)",
+        "The report by the auditors was edited by the board.",
+    ),
     "no_words": ("__________", "2024"),
 }
 
@@ -160,6 +164,11 @@ def test_click_here_removes_only_its_sentence() -> None:
     assert (
         clean_text(text) == "Data on rank came from Niche. Income data came from the Census Bureau."
     )
+
+
+def test_wire_credits_leave_the_sentence_they_close() -> None:
+    text = "Oil rose 2% on Monday, traders said. (Reporting by Jane Doe; Editing by John Roe)"
+    assert clean_text(text) == "Oil rose 2% on Monday, traders said."
 
 
 def test_click_here_sentence_with_abbreviation_is_removed_whole() -> None:

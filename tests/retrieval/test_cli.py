@@ -257,3 +257,16 @@ def test_a_rewritten_document_replaces_what_it_held_and_remove_takes_an_id(
     removed = _newsbot(data, "remove", short_id)
     assert removed.returncode == 0 and "removed 1 article" in removed.stdout
     assert "the index is empty" in _newsbot(data, "sources").stdout
+
+
+def test_a_folder_without_articles_is_an_error_and_skipped_files_are_named(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    empty = _newsbot(tmp_path / "data", "ingest", str(folder))
+    assert empty.returncode == 2
+    assert "no article files in" in empty.stderr
+    assert "left out 1 file(s) of types newsbot does not read (.pdf 1)" in empty.stderr
+    assert not (tmp_path / "data").exists()

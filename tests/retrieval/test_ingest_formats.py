@@ -180,3 +180,30 @@ def test_many_plain_files_parse_quickly(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - start
     assert total == 300
     assert elapsed < 3.0, f"{elapsed:.2f}s for 300 files"
+
+
+def test_markdown_front_matter_gives_the_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "strike.md"
+    path.write_text(
+        '---\ntitle: "Harbor strike ends after three weeks"\ndate: 2025-03-03\n'
+        "source: Elm Gazette\nurl: https://example.com/strike\ntags:\n  - ports\n---\n\n"
+        "Dock workers in Port Elm ended a three-week strike on Monday, union leader Sam Ortiz "
+        "said.\n",
+        encoding="utf-8",
+    )
+    [article] = read_articles(path)
+    assert article.title == "Harbor strike ends after three weeks"
+    assert (article.published, article.source) == ("2025-03-03", "Elm Gazette")
+    assert article.url == "https://example.com/strike"
+    assert article.text.startswith("Dock workers in Port Elm")
+
+
+def test_a_rule_at_the_top_of_a_file_is_not_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(
+        "---\nThe council met on Monday and approved the harbour budget.\n---\n\n"
+        "Work starts in June, the mayor said.\n",
+        encoding="utf-8",
+    )
+    [article] = read_articles(path)
+    assert "approved the harbour budget" in article.title + article.text
