@@ -228,20 +228,18 @@ class FakeTelegramServer:
             "chat": chat,
             "from": from_user,
         }
-        if text is not None:
-            message["text"] = text
-            entities = _entities(text)
-            if entities:
-                message["entities"] = entities
+        for key, value, entities_key in (
+            ("text", text, "entities"),
+            ("caption", caption, "caption_entities"),
+        ):
+            if value is not None:
+                message[key] = value
+                if entities := _entities(value):
+                    message[entities_key] = entities
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         if document is not None:
             message["document"] = document
-        if caption is not None:
-            message["caption"] = caption
-            entities = _entities(caption)
-            if entities:
-                message["caption_entities"] = entities
         if topic is not None:
             message["message_thread_id"] = topic
             message["is_topic_message"] = True
