@@ -37,13 +37,15 @@ def passage_document(passage: Passage) -> Document:
 
 
 class NewsRetriever(BaseRetriever):
-    """Dense + BM25 hybrid retrieval over the news index, for LangChain chains.
+    """Dense + BM25 hybrid retrieval over the news index, for LangChain chains. A query that
+    names a period ("this week", "in June 2024") ranks that period's articles first, and
+    "latest" favours recent ones, as `Newsbot.ask` does; with `where`, the filter decides.
 
     >>> from retrieval import Newsbot, NewsRetriever
     >>> bot = Newsbot.open()                                      # doctest: +SKIP
     >>> retriever = NewsRetriever(searcher=bot.searcher, k=4)     # doctest: +SKIP
-    >>> retriever.invoke("Putin South Korea")[0].metadata["title"]  # doctest: +SKIP
-    'With its new pact with North Korea, Russia raises the stakes with the West over Ukraine'
+    >>> retriever.invoke("Putin South Korea")[0].metadata["source"]  # doctest: +SKIP
+    'Financial Times'
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -56,5 +58,9 @@ class NewsRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
         # The same checks as `Newsbot.search`: an empty or oversized query is an error here too.
-        passages = self.searcher.search(validate(query), k=self.k, where=self.where)
+        query = validate(query)
+        if self.where is None:
+            passages = self.searcher.search_in_time(query, k=self.k)
+        else:
+            passages = self.searcher.search(query, k=self.k, where=self.where)
         return [passage_document(p) for p in passages]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from retrieval.errors import BadLimitError
 from retrieval.filters import check_where, matches
 from retrieval.models import Passage
 from retrieval.store import ChunkStore
+from retrieval.timeframe import timeframe
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,37 @@ class HybridSearcher:
         self.embedder = embedder
         self.catalog = catalog
         self.config = config or SearchConfig()
+
+    def search_in_time(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        today: date | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Passage]:
+        """Search, favouring the period the query names ("this week", "in June 2024", counted
+        from `today`, default the real today) and, for "latest", recent articles.
+
+        A named period ranks its articles first rather than excluding the rest: "When did
+        France ban headscarves in 2004?" is answered by background in a 2025 article too.
+        """
+        period = timeframe(query, today)
+        if query_vector is None:
+            query_vector = self.embedder.encode([query])[0]
+        passages = self.search(query, k=k, query_vector=query_vector, prefer_recent=period.latest)
+        if not period.bounded:
+            return passages
+        inside = self.search(
+            query,
+            k=k,
+            query_vector=query_vector,
+            where=period.where(),
+            prefer_recent=period.latest,
+        )
+        seen = {p.chunk.chunk_id for p in inside}
+        merged = inside + [p for p in passages if p.chunk.chunk_id not in seen]
+        return merged[: max(k, len(inside))]
 
     def search(
         self,

@@ -219,25 +219,11 @@ class Newsbot:
 
     @_while_open
     def search_in_time(self, query: str, *, k: int = 5, today: date | None = None) -> list[Passage]:
-        """Search, favouring the period the query names and, for "latest", recent articles.
-
-        A named period ranks its articles first rather than excluding the rest: "When did
-        France ban headscarves in 2004?" is answered by background in a 2025 article too.
-        """
+        """Search, favouring the period the query names and, for "latest", recent articles
+        (see `HybridSearcher.search_in_time`)."""
         query = validate(query)
-        period = timeframe(query, today)
-        vector = self.answerer.embed([query])[0]
-        passages = self.searcher.search(
-            query, k=k, query_vector=vector, prefer_recent=period.latest
-        )
-        if not period.bounded:
-            return passages
-        inside = self.searcher.search(
-            query, k=k, query_vector=vector, where=period.where(), prefer_recent=period.latest
-        )
-        seen = {p.chunk.chunk_id for p in inside}
-        merged = inside + [p for p in passages if p.chunk.chunk_id not in seen]
-        return merged[: max(k, len(inside))]
+        vector = self.answerer.embed([query])[0]  # cached: the answerer embeds it again
+        return self.searcher.search_in_time(query, k=k, today=today, query_vector=vector)
 
     @_while_open
     def quotes(self, speaker: str, topic: str | None = None, *, limit: int = 20) -> list[Quote]:

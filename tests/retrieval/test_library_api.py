@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -180,3 +181,30 @@ def test_bad_settings_name_their_variable(
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match=variable):
         load_settings()
+
+
+def test_the_retriever_ranks_the_period_a_query_names_first(
+    newsbot_factory: Callable[..., Newsbot], tmp_path: Path
+) -> None:
+    records = [
+        {
+            "title": "Harbour bridge plan approved",
+            "published_at": "2019-03-02",
+            "body": "This is what happened at the Lakeside harbour: the council approved the "
+            "harbour bridge plan, and what happened at the harbour on Monday was historic, "
+            "the harbour board said.",
+        },
+        {
+            "title": "Ferry strike ends",
+            "published_at": "2024-06-12",
+            "body": "The Lakeside ferry strike ended on Tuesday after talks with the union.",
+        },
+    ]
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    bot = newsbot_factory()
+    bot.ingest([path])
+    retriever = NewsRetriever(searcher=bot.searcher, k=2)
+    assert retriever.invoke("harbour bridge")[0].metadata["published"] == "2019-03-02"
+    in_june = retriever.invoke("What happened at Lakeside harbour in June 2024?")
+    assert in_june[0].metadata["published"] == "2024-06-12"
