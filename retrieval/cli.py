@@ -224,7 +224,7 @@ def build_parser(frontends: Iterable[_Frontend] = ()) -> argparse.ArgumentParser
     p = sub.add_parser("ask", help="answer one question (or a batch) with citations")
     p.add_argument("question", nargs="?", help="the question, in quotes")
     p.add_argument("--json", action="store_true", help="print one JSON object per answer")
-    p.add_argument("-k", type=_positive, default=5, help="passages to read (default 5)")
+    p.add_argument("-k", type=_positive, default=5, help="passages to read, 1 to 50 (default 5)")
     p.add_argument("--batch", metavar="FILE", help="one question per line; '-' for stdin")
     p.set_defaults(handler=cmd_ask)
 

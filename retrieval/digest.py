@@ -8,37 +8,12 @@ from typing import Protocol
 
 from retrieval.answering import NOT_FOUND
 from retrieval.candidates import article_sentences
-from retrieval.lexical import STOPWORDS, word_set
 from retrieval.models import LIST_ITEM, Answer, Article, ArticleInfo, Citation
 from retrieval.timeframe import Timeframe
 
 logger = logging.getLogger(__name__)
 
-# Words that ask for news without saying about what: "What's the latest news?", "Tell me
-# today's headlines", "What happened this week?". Time words count too, since the period is
-# read separately.
-NEWS_WORDS = word_set(
-    """
-    news latest newest new headline headlines story stories top main big biggest update updates
-    happened happening happen going on going's what's whats anything something today today's
-    tonight yesterday week weekend month year this last past recent recently lately now
-    currently current summary summarize summarise brief briefing digest roundup overview
-    tell give show me us please hi hello hey any anything's there there's so far
-    monday tuesday wednesday thursday friday saturday sunday morning evening
-    """
-)
 _ENDED = re.compile(r"[.!?][\"”’')]*$")
-_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
-_ASKING = word_set("news latest newest new headline headlines stories happened happening")
-
-
-def is_digest(question: str) -> bool:
-    """Whether `question` asks what is new rather than about something: every word is about
-    news, time or asking, and at least one asks for news ("What's new?", not "Who?")."""
-    words = [w.replace("’", "'") for w in _WORD.findall(question.lower())]
-    if not words or any(w not in NEWS_WORDS and w not in STOPWORDS for w in words):
-        return False
-    return any(w in _ASKING for w in words)
 
 
 class Newest(Protocol):
@@ -49,6 +24,9 @@ class Newest(Protocol):
     ) -> list[ArticleInfo]: ...
 
     def article(self, article_id: str) -> Article | None: ...
+
+
+UNDATED_NOTE = "(These articles carry no dates, so I can't tell whether they are the newest.)"
 
 
 def digest(question: str, articles: Newest, period: Timeframe, *, limit: int = 3) -> Answer:
@@ -78,6 +56,9 @@ def digest(question: str, articles: Newest, period: Timeframe, *, limit: int = 3
         )
         parts.append(f"{lead} [{n}]")
     if citations:
+        if not any(c.published for c in citations):
+            # Undated articles come in headline order: not "the latest" in any sense.
+            parts.append(UNDATED_NOTE)
         return Answer(question, " ".join(parts), True, tuple(citations))
     logger.debug("digest: no article from %s to %s", first, last)
     newest = [i.published for i in articles.newest(1) if i.published]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError
-from retrieval.lexical import terms, word_set
+from retrieval.lexical import STOPWORDS, terms, word_set
 
 MAX_QUESTION_CHARS = 2_000
 
@@ -261,12 +261,39 @@ def _asked_part(question: str) -> str:
     return parts[-1] if parts else question
 
 
+# Words that ask for news without saying about what: "What's the latest news?", "Tell me
+# today's headlines", "What happened this week?". Time words count too, since the period is
+# read separately.
+NEWS_WORDS = word_set(
+    """
+    news latest newest new headline headlines story stories top main big biggest update updates
+    happened happening happen going on going's what's whats anything something today today's
+    tonight yesterday week weekend month year this last past recent recently lately now
+    currently current summary summarize summarise brief briefing digest roundup overview
+    tell give show me us please hi hello hey any anything's there there's so far
+    monday tuesday wednesday thursday friday saturday sunday morning evening
+    """
+)
+_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
+_ASKING = word_set("news latest newest new headline headlines stories happened happening")
+
+
+def is_digest(question: str) -> bool:
+    """Whether `question` asks what is new rather than about something: every word is about
+    news, time or asking, and at least one asks for news ("What's new?", not "Who?")."""
+    words = [w.replace("’", "'") for w in _WORD.findall(question.lower())]
+    if not words or any(w not in NEWS_WORDS and w not in STOPWORDS for w in words):
+        return False
+    return any(w in _ASKING for w in words)
+
+
 def contextualize(question: str, previous: str | None) -> str:
     """Rewrite a follow-up ("and what did Kim say?") in the light of the previous question.
 
     A question that names its own subject and has no back-reference is left alone.
     """
-    if not previous or not _is_follow_up(question):
+    # "headlines" or "What's the latest news?" after a question on Russia asks what is new.
+    if not previous or is_digest(question) or not _is_follow_up(question):
         return question
     now = parse(question)
     before = parse(previous)

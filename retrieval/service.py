@@ -14,12 +14,12 @@ from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 from retrieval.answer_config import AnswerConfig
 from retrieval.answering import NOT_FOUND, Answerer
 from retrieval.catalog import Catalog
-from retrieval.digest import digest, is_digest
+from retrieval.digest import digest
 from retrieval.embedding import Embedder
 from retrieval.errors import ClosedError, DataDirError
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Article, ArticleInfo, IndexStats, IngestReport, Passage
-from retrieval.questions import Question, contextualize, parse, validate
+from retrieval.questions import Question, contextualize, is_digest, parse, validate
 from retrieval.quote_requests import QuoteSearch, search_quotes
 from retrieval.quotes import Quote, QuoteBook
 from retrieval.search import HybridSearcher, SearchConfig

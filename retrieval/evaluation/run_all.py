@@ -213,9 +213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m retrieval.evaluation.run_all",
         description=__doc__,
-        epilog="The first run embeds every corpus (13 min on 2 CPU cores with the default ONNX "
-        "backend, longer with PyTorch); indexes and vectors are cached under --out, "
-        "so later runs take a minute or two.",
+        epilog="The first run embeds every corpus (about 19 min on 2 CPU cores with the "
+        "default ONNX backend, longer with PyTorch); indexes and vectors are cached under "
+        "--out, so later runs take about 2 min, or about 5 when a change to the indexing code "
+        "rebuilds every index from the cached vectors.",
     )
     parser.add_argument(
         "--datasets", type=Path, default=DEFAULT_DATASETS, help="holds bbc/ and realtimeqa/"

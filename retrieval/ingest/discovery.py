@@ -67,7 +67,7 @@ def _walk(folder: Path) -> list[Path]:
         # One line, not one per file: a folder of pages may hold hundreds of images.
         logger.warning(
             "%s: left out %d file(s) of types newsbot does not read (%s); save articles as "
-            ".txt, .md, .html or .json to include them",
+            ".txt, .md, .html, .json or .jsonl to include them",
             folder,
             skipped.total(),
             kinds,

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from retrieval.answering import NOT_FOUND
-from retrieval.digest import is_digest
+from retrieval.digest import UNDATED_NOTE
 from retrieval.models import LIST_ITEM
+from retrieval.questions import is_digest
 from retrieval.service import Newsbot
 
 
@@ -90,3 +91,23 @@ def test_words_about_the_news_do_not_pick_the_sentences(seeded_bot: Newsbot) -> 
     assert happening.found and "what happens afterward" not in happening.text
     story = seeded_bot.ask("Summarize the burkini story")
     assert story.found and "burkini ban" in story.text
+
+
+def test_undated_articles_are_not_passed_off_as_the_latest(
+    newsbot_factory: Callable[..., Newsbot], tmp_path: Path
+) -> None:
+    path = tmp_path / "undated.md"
+    path.write_text(
+        "# Ferry strike ends\n\nThe Lakeside ferry strike ended on Tuesday after talks.\n\n"
+        "# Harbour bridge approved\n\nLakeside council approved the harbour bridge plan.\n",
+        encoding="utf-8",
+    )
+    bot = newsbot_factory()
+    bot.ingest([path])
+    answer = bot.ask("What's the latest news?")
+    assert answer.found and "ferry strike ended" in answer.text
+    assert answer.text.endswith(UNDATED_NOTE)
+
+
+def test_dated_articles_need_no_note(seeded_bot: Newsbot) -> None:
+    assert UNDATED_NOTE not in seeded_bot.ask("What's the latest news?").text

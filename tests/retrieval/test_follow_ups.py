@@ -77,3 +77,8 @@ def test_a_conversation_keeps_its_subject_past_the_first_follow_up() -> None:
     assert follow_up("Who signed the treaty?", PUTIN) == "Who signed the treaty?"
     long = "Why " + "really " * 280 + "?"
     assert follow_up(long, PUTIN) == " ".join(long.split())
+
+
+@pytest.mark.parametrize("asked", ["headlines", "What's the latest news?", "What's new?"])
+def test_asking_what_is_new_is_never_a_follow_up(asked: str) -> None:
+    assert contextualize(asked, "Any news about Russia?") == asked
