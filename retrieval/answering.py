@@ -70,6 +70,8 @@ class Answerer:
         answer = compose(question, scored, cfg, self.embed)
         if not answer.citations:  # every sentence near the top was a subheading
             return Answer(question=question.text, text=NOT_FOUND, found=False)
+        # The cited articles are among the scored candidates': no second read.
+        read = {c.article.article_id: c.article for _, c in scored}
         if support < cfg.doubtful_support:
             # A weak best sentence may come from a digest that shares "show" and "popular"
             # with the question but not its story: the question's rare words must be there.
@@ -77,8 +79,6 @@ class Answerer:
             unknown = self.unknown_names(question)
             uncounted = _lacks_asked_quantity(question, answer)
             off_topic = _misses_the_topic(question, answer)
-            # The cited articles are among the scored candidates': no second read.
-            read = {c.article.article_id: c.article for _, c in scored}
             elsewhere = self.names_elsewhere(question, answer, read)
             if held < cfg.min_rare_coverage or unknown or uncounted or elsewhere or off_topic:
                 logger.debug(
@@ -93,6 +93,9 @@ class Answerer:
                     off_topic,
                 )
                 return Answer(question=question.text, text=NOT_FOUND, found=False)
+        if self.speaker_unnamed(question, answer, read):
+            logger.debug("declined: no cited article names %s", question.speaker)
+            return Answer(question=question.text, text=NOT_FOUND, found=False)
         # Whether to answer was judged on every candidate, as before; what is quoted leaves
         # out the articles about something else.
         named = on_the_story(question, scored, self._rarity)
@@ -122,6 +125,21 @@ class Answerer:
             for name, head in heads.items()
             if head and not all(_stem_meets(t, have) for t in head)
         ]
+
+    def speaker_unnamed(
+        self, question: Question, answer: Answer, articles: Mapping[str, Article]
+    ) -> bool:
+        """ "What did Biden say about the pact?" answered from articles that never name Biden:
+        the words quoted are someone else's, whatever the support. A speaker counts by the
+        last word of the name, as in `names_elsewhere`; "he" or "the minister" never fails."""
+        if question.kind != "say" or not question.speaker:
+            return False
+        head = set(terms(question.speaker.split()[-1]))
+        if not head or not question.speaker[:1].isupper():
+            return False
+        cited = [articles[c.article_id] for c in answer.citations if c.article_id in articles]
+        have = set().union(*(set(terms(f"{a.title} {a.text}")) for a in cited))
+        return not all(_stem_meets(t, have) for t in head)
 
     def rare_coverage(self, question: Question, answer: Answer) -> float:
         """The share of the question's words, weighted by rarity in the index, that the

@@ -331,8 +331,12 @@ def _owner_speaker(run: str, link: str, place: str) -> str | None:
 
 
 def speaker_matches(speaker: str, wanted: str) -> bool:
-    """'Vladimir Putin' matches 'Putin', 'putin' and 'Vladimir Putin'."""
-    have = {w.lower() for w in speaker.split()}
+    """'Vladimir Putin' matches 'Putin', 'putin' and 'Vladimir Putin'; 'Kilroy-Silk' (a
+    speaker known only by surname) matches 'Robert Kilroy-Silk' and 'kilroy'."""
+    words = [w.lower() for w in speaker.split()]
+    have = {*words, *(part for w in words if "-" in w for part in w.split("-") if part)}
     wanted = clean_name(wanted) or wanted  # "Culture Secretary Tessa Jowell" asks for her
     want = [w.lower() for w in wanted.split() if w[:1].isupper() or len(wanted.split()) == 1]
+    if len(words) == 1 and want and want[-1] == words[0]:
+        return True  # the article named them by surname only
     return bool(want) and all(w in have for w in want)

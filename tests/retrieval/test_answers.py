@@ -13,6 +13,7 @@ from retrieval.candidates import gather
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError
 from retrieval.questions import parse
 from retrieval.service import Newsbot
+from retrieval.speech import speaker_matches
 
 PACT = "With its new pact with North Korea, Russia raises the stakes with the West over Ukraine"
 
@@ -475,3 +476,18 @@ def test_articles_that_name_nothing_the_question_names_are_left_out(
     # The golf story is among what was read: it is left out for naming nothing asked about.
     passages = bot.search_in_time(question, k=5)
     assert "Phil Mickelson" in " ".join(p.chunk.text for p in passages)
+
+
+def test_words_of_someone_the_articles_never_name_are_not_quoted(seeded_bot: Newsbot) -> None:
+    # The pact is indexed; Biden is not: others' words about it are not his.
+    answer = seeded_bot.ask("What did Biden say about the Russia North Korea pact?")
+    assert not answer.found
+    assert seeded_bot.ask("What did Gabuev say about the pact?").found
+
+
+def test_someone_known_only_by_surname_is_found_by_full_name() -> None:
+    assert speaker_matches("Kilroy-Silk", "Robert Kilroy-Silk")
+    assert speaker_matches("Kilroy-Silk", "kilroy")
+    assert speaker_matches("Vladimir Putin", "putin")
+    assert not speaker_matches("Kilroy-Silk", "Robert Smith")
+    assert not speaker_matches("Gordon Brown", "Chris Brown")
