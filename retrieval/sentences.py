@@ -101,9 +101,13 @@ def _is_abbreviation(text: str, dot_at: int) -> bool:
     match = _WORD_BEFORE.search(text, 0, dot_at + 1)
     if not match:
         return False
-    word = match.group(1).rstrip(".").lower()
-    # Single capital initials ("John F. Kennedy") never end sentences in news copy.
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    raw = match.group(1).rstrip(".")
+    word = raw.lower()
+    # Single capital initials ("John F. Kennedy") never end sentences in news copy. A lone
+    # letter ending a longer token does: "$375m." and "Alzheimer's." end their sentences.
+    standalone = match.start() == 0 or text[match.start() - 1] in " \t(\"“'‘"
+    initial = len(raw) == 1 and raw.isupper() and standalone
+    return word in _ABBREVIATIONS or initial
 
 
 def sentence_spans(text: str) -> Iterator[tuple[int, int]]:

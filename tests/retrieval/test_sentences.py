@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -36,3 +37,17 @@ def test_spans_are_exact_ordered_and_stripped(text: str) -> None:
         piece = text[start:end]
         assert piece == piece.strip() and piece
         previous_end = end
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Savings will top $375m. As part of the plan, it cut costs.", 2),
+        ("He died of Alzheimer's. The 71-year-old served in Ulster.", 2),
+        ("Pythons have lived there since the 1980s. They threaten native animals.", 2),
+        ("John F. Kennedy was shot. It was 1963.", 2),
+        ("It was signed by J. Smith and others.", 1),
+    ],
+)
+def test_a_lone_letter_ends_a_sentence_unless_it_is_an_initial(text: str, count: int) -> None:
+    assert len(split_sentences(text)) == count
