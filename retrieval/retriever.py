@@ -10,11 +10,14 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
+from retrieval.errors import BadLimitError, InputError
 from retrieval.models import Passage
 from retrieval.questions import validate
 from retrieval.search import HybridSearcher
 
 logger = logging.getLogger(__name__)
+
+MAX_K = 50
 
 
 def passage_document(passage: Passage) -> Document:
@@ -51,16 +54,31 @@ class NewsRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     searcher: HybridSearcher
-    k: int = Field(default=5, ge=1, le=50)
+    k: int = Field(default=5, ge=1, le=MAX_K)
     where: dict[str, Any] | None = None
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None,
+        where: dict[str, Any] | None = None,
+        **_: Any,
     ) -> list[Document]:
+        """`retriever.invoke(query, k=3, where={...})` overrides the fields for one call."""
         # The same checks as `Newsbot.search`: an empty or oversized query is an error here too.
         query = validate(query)
-        if self.where is None:
-            passages = self.searcher.search_in_time(query, k=self.k)
+        k = self.k if k is None else k
+        if not 1 <= k <= MAX_K:
+            raise (
+                BadLimitError("k", k)
+                if k < 1
+                else InputError(f"k must be at most {MAX_K}, got {k}; ask for fewer passages")
+            )
+        where = self.where if where is None else where
+        if where is None:
+            passages = self.searcher.search_in_time(query, k=k)
         else:
-            passages = self.searcher.search(query, k=self.k, where=self.where)
+            passages = self.searcher.search(query, k=k, where=where)
         return [passage_document(p) for p in passages]

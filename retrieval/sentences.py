@@ -73,8 +73,6 @@ _ABBREVIATIONS = frozenset(
         "etc",
         "al",
         "fig",
-        "no",
-        "nos",
         "vol",
         "ch",
         "e.g",
@@ -87,6 +85,9 @@ _ABBREVIATIONS = frozenset(
         "p.m",
     ]
 )
+
+# Abbreviations only before a number.
+_NUMBER_SIGNS = frozenset(["no", "nos"])
 
 # A boundary candidate: terminal punctuation, optional closing quotes/brackets, whitespace,
 # then something that can open a sentence (capital, digit, opening quote or bracket, bullet).
@@ -107,6 +108,9 @@ def _is_abbreviation(text: str, dot_at: int) -> bool:
     # letter ending a longer token does: "$375m." and "Alzheimer's." end their sentences.
     standalone = match.start() == 0 or text[match.start() - 1] in " \t(\"“'‘"
     initial = len(raw) == 1 and raw.isupper() and standalone
+    if word in _NUMBER_SIGNS:
+        # "No. 10" and "Nos. 3 and 4" go on; "He said no. Then …" ends.
+        return text[dot_at + 1 : dot_at + 3].strip()[:1].isdigit()
     return word in _ABBREVIATIONS or initial
 
 

@@ -89,8 +89,16 @@ class Newsbot:
         self.closed = False
 
     @classmethod
-    def open(cls, settings: Settings | None = None, *, embedder: Embedder | None = None) -> Newsbot:
-        """Build everything from settings; pass `embedder` to share one loaded model."""
+    def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        search_config: SearchConfig | None = None,
+        answer_config: AnswerConfig | None = None,
+    ) -> Newsbot:
+        """Build everything from settings; pass `embedder` to share one loaded model, and the
+        configs to tune search and answering."""
         settings = settings or Settings()
         if settings.data_dir.exists() and not settings.data_dir.is_dir():
             raise DataDirError(settings.data_dir)
@@ -105,6 +113,8 @@ class Newsbot:
             store=ChunkStore(client, embedder, settings.collection),
             embedder=embedder,
             lock_path=settings.data_dir / "writer.lock",
+            search_config=search_config,
+            answer_config=answer_config,
         )
         bot.finish_interrupted_write()
         return bot

@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 
 from retrieval import (
+    AnswerConfig,
     BadFilterError,
     ClosedError,
     InputError,
     NestedWriteError,
     Newsbot,
     NewsRetriever,
+    SearchConfig,
     SettingsError,
     StoreLockedError,
     load_settings,
@@ -208,3 +210,23 @@ def test_the_retriever_ranks_the_period_a_query_names_first(
     assert retriever.invoke("harbour bridge")[0].metadata["published"] == "2019-03-02"
     in_june = retriever.invoke("What happened at Lakeside harbour in June 2024?")
     assert in_june[0].metadata["published"] == "2024-06-12"
+
+
+def test_one_call_may_ask_the_retriever_for_other_k_or_filter(seeded_bot: Newsbot) -> None:
+    retriever = NewsRetriever(searcher=seeded_bot.searcher, k=5)
+    assert len(retriever.invoke(QUERY, k=1)) == 1
+    only_ft = retriever.invoke(QUERY, where={"source": "Financial Times"})
+    assert only_ft and {d.metadata["source"] for d in only_ft} == {"Financial Times"}
+    with pytest.raises(InputError, match="at most 50"):
+        retriever.invoke(QUERY, k=51)
+
+
+def test_open_takes_the_configs(embedder: Any, tmp_path: Path) -> None:
+    with Newsbot.open(
+        Settings(data_dir=tmp_path),
+        embedder=embedder,
+        search_config=SearchConfig(per_article=1),
+        answer_config=AnswerConfig(max_sentences=1),
+    ) as bot:
+        assert bot.searcher.config.per_article == 1
+        assert bot.answerer.config.max_sentences == 1

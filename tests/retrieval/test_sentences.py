@@ -51,3 +51,15 @@ def test_spans_are_exact_ordered_and_stripped(text: str) -> None:
 )
 def test_a_lone_letter_ends_a_sentence_unless_it_is_an_initial(text: str, count: int) -> None:
     assert len(split_sentences(text)) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("The U.S. said no. Then it agreed.", 2),
+        ("He lives at No. 10 Downing Street. It is old.", 2),
+        ("Items Nos. 3 and 4 were sold.", 1),
+    ],
+)
+def test_no_is_a_number_sign_only_before_a_number(text: str, count: int) -> None:
+    assert len(split_sentences(text)) == count
