@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 # Telegram lets users press buttons on old messages for as long as they like; a quarter of a
 # year of answers is plenty and keeps the file small.
 DEFAULT_RETENTION_S = 90 * 24 * 3600
+# How long a chat's last question is what a follow-up refers to.
+FOLLOW_UP_S = 60 * 60
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -62,8 +64,15 @@ class BotStore:
     Applications over the same file (a restart) see each other's writes.
     """
 
-    def __init__(self, path: Path, *, retention_s: float = DEFAULT_RETENTION_S) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        retention_s: float = DEFAULT_RETENTION_S,
+        follow_up_s: float = FOLLOW_UP_S,
+    ) -> None:
         self.path = path
+        self.follow_up_s = follow_up_s
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
@@ -129,9 +138,12 @@ class BotStore:
         return str(row[0]) if row else None
 
     def last_question(self, chat_id: int) -> str | None:
+        """The chat's last question, if asked within `follow_up_s`: a "Why?" the next day
+        starts a new conversation."""
         with self._connect() as conn:
             row = conn.execute(
-                "SELECT question FROM last_questions WHERE chat_id = ?", (chat_id,)
+                "SELECT question FROM last_questions WHERE chat_id = ? AND updated >= ?",
+                (chat_id, time.time() - self.follow_up_s),
             ).fetchone()
         return str(row[0]) if row else None
 

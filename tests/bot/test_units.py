@@ -121,6 +121,8 @@ def test_store_round_trips_answers_and_last_questions(tmp_path: Path) -> None:
     assert reopened.last_question(7) == "second"
     assert reopened.last_question(8) is None
     assert reopened.load_answer("nope") is None
+    # An hour on, "Why?" starts a new conversation instead of following the old one.
+    assert BotStore(tmp_path / "bot.sqlite3", follow_up_s=-1).last_question(7) is None
 
 
 def test_store_drops_answers_and_quote_requests_past_retention(tmp_path: Path) -> None:
