@@ -116,15 +116,10 @@ class Answerer:
         """The question's names that none of the cited articles (found in `articles`)
         mentions: "Which company bought Pixar?" answered from articles about Gazprom and
         Argonaut is about them. A name counts by its last word, as in `unknown_names`."""
-        cited = [articles[c.article_id] for c in answer.citations if c.article_id in articles]
-        have = set().union(*(set(terms(f"{a.title} {a.text}")) for a in cited))
+        have = _cited_terms(answer, articles)
         # "on Monday" is when, not what: a day or month is never the missing name.
         heads = {name: head - CALENDAR_TERMS for name, head in _name_heads(question).items()}
-        return [
-            name
-            for name, head in heads.items()
-            if head and not all(_stem_meets(t, have) for t in head)
-        ]
+        return [name for name, head in heads.items() if head and not _mentioned(head, have)]
 
     def speaker_unnamed(
         self, question: Question, answer: Answer, articles: Mapping[str, Article]
@@ -137,9 +132,7 @@ class Answerer:
         head = set(terms(question.speaker.split()[-1]))
         if not head or not question.speaker[:1].isupper():
             return False
-        cited = [articles[c.article_id] for c in answer.citations if c.article_id in articles]
-        have = set().union(*(set(terms(f"{a.title} {a.text}")) for a in cited))
-        return not all(_stem_meets(t, have) for t in head)
+        return not _mentioned(head, _cited_terms(answer, articles))
 
     def rare_coverage(self, question: Question, answer: Answer) -> float:
         """The share of the question's words, weighted by rarity in the index, that the
@@ -323,6 +316,17 @@ def _misses_the_topic(question: Question, answer: Answer) -> bool:
     wanted = set(terms(question.topic))
     have = set().union(*(sentence_terms(c.quote) for c in answer.citations))
     return bool(wanted) and not any(_stem_meets(t, have) for t in wanted)
+
+
+def _cited_terms(answer: Answer, articles: Mapping[str, Article]) -> set[str]:
+    """Every term of the cited articles (those found in `articles`), headlines included."""
+    cited = [articles[c.article_id] for c in answer.citations if c.article_id in articles]
+    return set().union(*(set(terms(f"{a.title} {a.text}")) for a in cited))
+
+
+def _mentioned(head: set[str], have: set[str]) -> bool:
+    """Whether every term of a name's `head` is among `have`, a stem counting for its word."""
+    return all(_stem_meets(t, have) for t in head)
 
 
 def _stem_meets(term: str, have: set[str], least: int = 4) -> bool:

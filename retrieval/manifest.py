@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,14 +114,17 @@ class Manifest:
         rows = self._conn().execute("SELECT article_id, content_hash, state FROM articles")
         return {row[0]: (row[1], row[2]) for row in rows}
 
-    def from_file(self, resolved_path: str) -> list[str]:
-        """Ids of the articles without a URL last read from the file at `resolved_path`."""
-        rows = self._conn().execute(
-            "SELECT article_id FROM articles WHERE url IS NULL "
-            "AND substr(origin, 1, length(?) + 1) = ? || '#'",
-            (resolved_path, resolved_path),
-        )
-        return [row[0] for row in rows]
+    def from_files(self, resolved_paths: Collection[str]) -> dict[str, list[str]]:
+        """Ids of the articles without a URL last read from each of these files (an origin
+        is the resolved path, "#" and the article's place in it), in one pass."""
+        wanted = set(resolved_paths)
+        held: dict[str, list[str]] = {}
+        rows = self._conn().execute("SELECT article_id, origin FROM articles WHERE url IS NULL")
+        for article_id, origin in rows:
+            path = str(origin).rpartition("#")[0]
+            if path in wanted:
+                held.setdefault(path, []).append(article_id)
+        return held
 
     def chunk_ids(self, article_id: str) -> list[str]:
         rows = self._conn().execute(

@@ -70,12 +70,10 @@ class NewsRetriever(BaseRetriever):
         # The same checks as `Newsbot.search`: an empty or oversized query is an error here too.
         query = validate(query)
         k = self.k if k is None else k
-        if not 1 <= k <= MAX_K:
-            raise (
-                BadLimitError("k", k)
-                if k < 1
-                else InputError(f"k must be at most {MAX_K}, got {k}; ask for fewer passages")
-            )
+        if k < 1:
+            raise BadLimitError("k", k)
+        if k > MAX_K:
+            raise InputError(f"k must be at most {MAX_K}, got {k}; ask for fewer passages")
         where = self.where if where is None else where
         if where is None:
             passages = self.searcher.search_in_time(query, k=k)

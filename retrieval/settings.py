@@ -29,8 +29,7 @@ class Settings(BaseSettings):
         Path("data"), validation_alias=AliasChoices("NEWSBOT_DATA_DIR", "data_dir")
     )
     collection: str = Field(
-        "news",
-        validation_alias=AliasChoices("NEWSBOT_COLLECTION", "collection"),
+        "news", validation_alias=AliasChoices("NEWSBOT_COLLECTION", "collection")
     )
     chroma_host: str | None = Field(
         None, validation_alias=AliasChoices("CHROMA_HOST", "chroma_host")

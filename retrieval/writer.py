@@ -98,10 +98,11 @@ class IndexWriter:
             indexer = self.indexer()
             report = indexer.ingest(articles, progress=progress, on_batch_done=on_batch_done)
             # After the new versions are in: an interrupted run leaves the old, never neither.
+            held = self.manifest.from_files(documents)
             retired = [
                 old
                 for path, now in documents.items()
-                for old in self.manifest.from_file(path)
+                for old in held.get(path, ())
                 if old not in now
             ]
             if retired:
