@@ -609,6 +609,12 @@ class NameBook:
                 return None if qualified else found
         return None
 
+    def in_full(self, name: str) -> str:
+        """The full name the article gave for `name` ("Mr Balls": "Ed Balls"), learning
+        nothing; the cleaned name itself if none was given."""
+        cleaned = clean_name(name) or name
+        return self.full.get(cleaned, cleaned) if len(cleaned.split()) == 1 else cleaned
+
     def learn(self, name: str) -> str:
         parts = name.split()
         if len(parts) >= 2:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from retrieval.sentences import sentence_spans
+from retrieval.speaker_gender import Genders
 from retrieval.speaker_names import (
     BODIES,
     DEMONYMS,
@@ -73,7 +74,11 @@ _ANYWHERE = rf"\b{_SPEAKER}\s+(?:{_ADVERB})?(?:{_VERBS})\b"
 _PLACE_LINK = r"(?:in|at|of|from)"
 # "Pasquale D'Amuro of the FBI called": "the" may come between; but "a report in the Sunday
 # Telegraph claims" is the paper's claim.
-_NOT_A_SUBJECT = re.compile(rf"\b(?:{_PLACE_LINK}|(?:at|of|from)\s+the)\s+$")
+# "held by Murton mentioned", "officers who confronted Murton said": the one acted on.
+_NOT_A_SUBJECT = re.compile(
+    rf"\b(?:{_PLACE_LINK}|(?:at|of|from)\s+the|(?:[a-z]+ed|held|made|written|given|taken)\s+by"
+    rf"|(?:who|which)\s+(?!(?:the|a|an)\b)[a-z]+)\s+$"
+)
 # ... unless a person comes before it: "Nicolas Sarkozy of France said", "Detective
 # Inspector Paul Miller of Thames Valley Police said", "Bob Geldof in July said".
 _PERSON_OF = re.compile(
@@ -140,6 +145,10 @@ _ONLY_IF_QUOTED = frozenset(id(p) for p in _PATTERNS if "quoted" in p.pattern)
 # several sentences is given where it closes.
 _QUOTE_TAGS = tuple(p for p in _PATTERNS if p.pattern.startswith("[”"))
 _LOOK_AHEAD = 4
+# The words of a quote that opens the sentence, up to where it closes (or the sentence
+# ends): no tag lies inside. Scraped copy closes with any mark ("…,” “…,'' “…,’’ “…?“), and
+# mid-sentence a straight mark may close or open a quote.
+_OPENING_QUOTE = re.compile(r"\s*[“\"](?:(?![”“\"]|''|’’).)*", re.DOTALL)
 
 # Where names are learnt, with any title before them ("Labour MP Stephen Pound" makes "the
 # MP" his).
@@ -166,6 +175,9 @@ _SPOKESPERSON = re.compile(
 _UNNAMED_SPEAKER = re.compile(
     rf"[”\"’],?\s+(?:(?:{_VERBS})\s+|[^“”\"]{{0,40}}?\bquoted\s+)(?:the|a|an|one|his|her|their)\b"
     rf"|[”\"’],?\s+(?:the|a|an|his|her|their)\s+[^“”\"]{{0,40}}?\b(?:is|was)\s+quoted\s+as\b"
+    # "One of the officers who confronted Murton said"
+    rf"|^\s*(?:One|Some|Many|Several)\s+of\s+(?:the|them|his|her|their)\b[^“”\"]{{0,60}}?"
+    rf"(?<!was )(?<!were )\b(?:{_VERBS})\b"
 )
 
 
@@ -192,6 +204,7 @@ def statements(text: str) -> tuple[Statement, ...]:
     how news copy attributes a run of quotes.
     """
     book = NameBook()
+    genders = Genders()
     last_speaker: str | None = None
     # The person the last sentence without speech was about ("Ms Kelly has not set out her
     # views. ..., she said."): whom a pronoun means, though not whom a bare quote continues.
@@ -206,12 +219,25 @@ def statements(text: str) -> tuple[Statement, ...]:
             if len(name.split()) >= 2:
                 book.learn(name)
                 book.learn_role(raw, name)
+            if name:
+                genders.learn_titles(raw, book.in_full(name))
         speaker = _speaker_of(with_short_names(sentence))
         direct = _is_quote(sentence)
+        genders.learn_words(sentence, book.in_full)
         if speaker in _PRONOUN_WORDS:
             # Not the sentence's own subject: in "Mr Blair has failed, he claimed" it is
-            # whom the speaker talks about.
-            speaker = subject or last_speaker
+            # whom the speaker talks about. Nor a woman for "he": then someone the article
+            # has not named speaks ("he added", of an officer, after Laura Murton's words).
+            pronoun = speaker
+            speaker = next(
+                (
+                    c
+                    for c in (subject, last_speaker)
+                    if c and genders.allows(book.in_full(c), pronoun)
+                ),
+                None,
+            )
+            last_speaker = last_speaker if speaker else None
         elif speaker in NATIONALS:  # someone else speaks, unnamed
             speaker = last_speaker = None
         elif speaker:
@@ -274,11 +300,15 @@ def _closes_quote(sentence: str) -> bool:
 
 def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) -> str | None:
     quoted = "quoted" in sentence
+    opening = _OPENING_QUOTE.match(sentence)
+    said_until = opening.end() if opening else 0
     for pattern in patterns:
         if not quoted and id(pattern) in _ONLY_IF_QUOTED:
             continue
         for match in pattern.finditer(sentence):
             who, start = match.group("who"), match.start("who")
+            if start < said_until:
+                continue  # "“… I believe he will, come to the point where he says …”"
             if (
                 pattern.pattern == _ANYWHERE
                 and _NOT_A_SUBJECT.search(sentence, 0, start)

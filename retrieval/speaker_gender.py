@@ -1,0 +1,62 @@
+"""Which pronoun each named person takes, learnt from the article that names them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_MALE_TITLES = frozenset(["Mr", "Sir", "Lord", "King", "Prince"])
+_FEMALE_TITLES = frozenset(["Mrs", "Ms", "Miss", "Lady", "Dame", "Baroness", "Queen", "Princess"])
+# Only what surely speaks of the person named: a possessive elsewhere in the sentence may be
+# anyone's ("Aston Moore said her rehabilitation", of the athlete he coaches).
+_MALE_NOUNS = "brother|son|father|husband|uncle|nephew|grandfather|boyfriend|actor|businessman"
+_FEMALE_NOUNS = (
+    "sister|daughter|mother|wife|aunt|niece|grandmother|girlfriend|actress|businesswoman"
+)
+_NAME = r"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*"
+_OWN_WORDS = re.compile(
+    # "Murton, who filmed her encounter": a clause about the person, up to its comma.
+    rf"(?P<who>{_NAME}),\s+(?:who|whose)\b[^,;:“”\"]*?\b(?P<pronoun>he|his|him|himself|she|her|herself)\b"
+    # "her brother Islan", "actress Jerry Hall"
+    rf"|\b(?P<noun>{_MALE_NOUNS}|{_FEMALE_NOUNS}),?\s+(?P<named>{_NAME})"
+)
+_MALE = frozenset(["he", "his", "him", "himself", *_MALE_NOUNS.split("|")])
+_PRONOUN_GENDER = {"he": "m", "He": "m", "she": "f", "She": "f"}
+
+
+class Genders:
+    """A named person's gender, as the article shows it: by an honorific ("Mrs Kelly"), a
+    family word ("her brother Islan") or a clause about them ("Murton, who filmed her
+    encounter").
+    Only a person never shown as the other counts as known, so a wrong guess stays rare."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, set[str]] = {}
+
+    def learn_titles(self, raw_name: str, name: str) -> None:
+        """From a capitalised run such as "Mrs Tessa Jowell" naming `name` (in full, if the
+        article gave it)."""
+        words = set(raw_name.split())
+        if words & _MALE_TITLES:
+            self._note(name, "m")
+        if words & _FEMALE_TITLES:
+            self._note(name, "f")
+
+    def learn_words(self, sentence: str, in_full: Callable[[str], str]) -> None:
+        """From words that can only mean the person they stand by ("Murton, who filmed her
+        encounter", "her brother Islan"); `in_full` gives the full name for a surname."""
+        for match in _OWN_WORDS.finditer(sentence):
+            name = match.group("who") or match.group("named")
+            word = match.group("pronoun") or match.group("noun")
+            self._note(in_full(name), "m" if word in _MALE else "f")
+
+    def allows(self, name: str, pronoun: str) -> bool:
+        """Whether "he" or "she" can mean `name` (in full, if the article gave it): yes
+        unless the article shows otherwise."""
+        # Known by surname alone before the full name was seen: "Mr Blair", then "Tony
+        # Blair". Not the other way round: "her husband, Jimmy Dunn" is not Cindy Dunn.
+        seen = self._seen.get(name, set()) | self._seen.get(name.split()[-1], set())
+        return len(seen) != 1 or _PRONOUN_GENDER[pronoun] in seen
+
+    def _note(self, name: str, gender: str) -> None:
+        self._seen.setdefault(name, set()).add(gender)
