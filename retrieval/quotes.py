@@ -37,10 +37,20 @@ CREATE TABLE IF NOT EXISTS meta (
 """
 
 
+# The modules `speech.statements` reads (tests/retrieval/test_news_features.py checks this).
+EXTRACTOR_CODE = (
+    "speech.py",
+    "speech_subjects.py",
+    "speaker_names.py",
+    "speaker_gender.py",
+    "sentences.py",
+)
+
+
 def extractor_version() -> str:
     """Changes whenever the code that finds statements does: a book written by other code
     is read again, so an upgrade's better attributions reach old indexes too."""
-    return code_fingerprint(("speech.py", "speech_subjects.py", "speaker_names.py", "sentences.py"))
+    return code_fingerprint(EXTRACTOR_CODE)
 
 
 @dataclass(frozen=True)

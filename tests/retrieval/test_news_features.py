@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import sqlite3
 from datetime import date
@@ -11,6 +12,7 @@ import pytest
 
 import retrieval.search as search_module
 from retrieval.quote_requests import readings
+from retrieval.quotes import EXTRACTOR_CODE
 from retrieval.service import Newsbot
 from retrieval.speaker_names import clean_name
 from retrieval.speech import statements
@@ -460,6 +462,23 @@ def test_critics_who_name_someone_are_not_quoted_as_them(
     assert any(s.startswith("\"We've heard it all before.") for s in osborne)
     assert "heard it all before" not in said_by_brown
     assert "trumpeting" not in said_by_brown
+
+
+def test_the_quote_books_version_covers_every_module_the_extractor_reads() -> None:
+    # A module left out would leave old quote books with the old attributions after an
+    # upgrade that changed it.
+    package = Path(statements.__wrapped__.__code__.co_filename).parent
+    seen: set[str] = set()
+    todo = ["speech.py"]
+    while todo:
+        name = todo.pop()
+        seen.add(name)
+        for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("retrieval."):
+                module = node.module.removeprefix("retrieval.").replace(".", "/") + ".py"
+                if module not in seen:
+                    todo.append(module)
+    assert seen == set(EXTRACTOR_CODE)
 
 
 def test_quote_book_finds_a_speaker_on_a_topic(seeded_bot: Newsbot) -> None:
