@@ -203,11 +203,14 @@ def _frontends() -> list[_Frontend]:
     return [_Frontend(ep.name, ep.load) for ep in entry_points(group=FRONTEND_GROUP)]
 
 
+_VERBOSE_HELP = "log progress details"
+
+
 def build_parser(frontends: Iterable[_Frontend] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbot", description="Answers questions about news articles with cited passages."
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("-v", "--verbose", action="store_true", help=_VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="index article files or folders")
@@ -247,6 +250,12 @@ def build_parser(frontends: Iterable[_Frontend] = ()) -> argparse.ArgumentParser
 
     for extra in _extension_commands():
         extra(sub)
+    for command in sub.choices.values():
+        # `newsbot ask -v "…"` as well as `newsbot -v ask "…"`. SUPPRESS: left out here, it
+        # must not undo a -v given before the command.
+        command.add_argument(
+            "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=_VERBOSE_HELP
+        )
     for frontend in frontends:
         # Its options are the front end's own (`newsbot telegram --help` shows them); `main`
         # hands them over unparsed, since argparse drops a remainder that opens with "-".

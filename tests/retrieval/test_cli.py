@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.cli import build_parser
 from tests.conftest import SEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,6 +154,20 @@ def test_stats_counts_the_index(cli_data: Path) -> None:
     result = _newsbot(cli_data, "stats")
     assert result.returncode == 0, result.stderr
     assert "articles: 7" in result.stdout and "Arab News" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("words", "verbose"),
+    [
+        (["ask", "-v", "Who?"], True),
+        (["-v", "ask", "Who?"], True),
+        (["ask", "Who?"], False),
+        (["quotes", "--verbose", "Putin"], True),
+        (["stats", "-v"], True),
+    ],
+)
+def test_verbose_goes_before_or_after_the_command(words: list[str], verbose: bool) -> None:
+    assert build_parser().parse_args(words).verbose is verbose
 
 
 def test_output_cut_short_by_a_pipe_is_not_an_error(cli_data: Path) -> None:
