@@ -90,10 +90,10 @@ class CommandHandlers:
         query = update.callback_query
         if query is None or query.data is None or query.message is None:
             return
-        await answer_query(query)
         text, markup = await self._sources_page(int(query.data.removeprefix(SOURCES_PREFIX)))
         message = query.message
         await edit_html(context, message.chat.id, message.message_id, text, reply_markup=markup)
+        await answer_query(query)  # after: a failure is then told in the button's pop-up
 
     async def _sources_page(self, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
         infos = await asyncio.to_thread(self.newsbot.sources)
@@ -138,7 +138,6 @@ class CommandHandlers:
         if request is None:
             await answer_query(query, QUOTES_EXPIRED)
             return
-        await answer_query(query)
         if direction == "o":
             page = await self._quotes_page(request, start=int(at))
         else:
@@ -150,6 +149,7 @@ class CommandHandlers:
             page.text,
             reply_markup=_quote_buttons(key, page),
         )
+        await answer_query(query)
 
     async def _quotes_page(
         self, request: str, *, start: int = 0, end: int | None = None

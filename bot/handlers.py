@@ -230,7 +230,6 @@ class BotHandlers:
         if stored is None or stored.chat_id != chat_id:
             await answer_query(query, EXPIRED)
             return
-        await answer_query(query)
         parts = format_answer(stored.answer, with_passages=True)
         message_ids = list(stored.message_ids) or [query.message.message_id]
         topic = thread_id(query.message) if isinstance(query.message, Message) else None
@@ -253,6 +252,7 @@ class BotHandlers:
         for surplus in message_ids[len(parts) :]:
             with contextlib.suppress(TelegramError):
                 await context.bot.delete_message(chat_id, surplus)
+        await answer_query(query)  # after: a failure is then told in the button's pop-up
 
     async def unknown_button(self, update: Update, context: Context) -> None:
         """Buttons this bot never made (forged callback data): stop the client's spinner."""
@@ -273,7 +273,13 @@ class BotHandlers:
             logger.warning("a reply timed out while handling an update: %s", error)
             return
         logger.error("error while handling an update", exc_info=error)
-        if isinstance(update, Update) and update.effective_chat is not None:
+        if not isinstance(update, Update):
+            return
+        if update.callback_query is not None and await answer_query(
+            update.callback_query, SORRY, alert=True
+        ):
+            return  # a pressed button: the pop-up tells it, without a message in the chat
+        if update.effective_chat is not None:
             message = update.effective_message
             topic = thread_id(message) if isinstance(message, Message) else None
             try:

@@ -45,13 +45,18 @@ async def reply_html(
     )
 
 
-async def answer_query(query: CallbackQuery, text: str | None = None) -> None:
-    """Stop the button's spinner. Cosmetic, so it never fails the update: Telegram refuses a
+async def answer_query(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> bool:
+    """Stop the button's spinner, with `text` as a notice (`alert`: a pop-up to dismiss);
+    whether Telegram took it. Cosmetic, so it never fails the update: Telegram refuses a
     second answer (after a retried, timed-out first one) and presses older than 15 minutes."""
     try:
-        await query.answer(text)
+        await query.answer(text, show_alert=alert)
     except (BadRequest, TimedOut) as err:
         logger.debug("could not answer the button press: %s", err)
+        return False
+    return True
 
 
 async def edit_html(

@@ -236,7 +236,9 @@ async def test_quotes_pages_with_buttons_that_survive_a_restart(
             )
             return mark
 
-        back = await telegram_server.wait_for("editMessageText", after=press(message))
+        pressed = press(message)
+        back = await telegram_server.wait_for("editMessageText", after=pressed)
+        await telegram_server.wait_for("answerCallbackQuery", after=pressed)  # once edited
         assert f"(the newest 10 of {total} statements)" in back.params["text"]
         assert back.params["text"].count("\n— ") == 10
         elsewhere = {**message, "chat": group_chat(GROUP)}
@@ -367,8 +369,10 @@ async def test_errors_are_logged_and_the_user_gets_a_generic_apology(
             from_user={"id": ALICE, "is_bot": False, "first_name": "A"},
             message=message,
         )
-        apology = await telegram_server.wait_for("sendMessage", after=mark)
-        assert apology.params["text"] == SORRY
+        # A pressed button is answered in its pop-up, not with a message in the chat.
+        apology = await telegram_server.wait_for("answerCallbackQuery", after=mark)
+        assert apology.params["text"] == SORRY and apology.params["show_alert"] in (True, "true")
+        assert "sendMessage" not in [c.method for c in telegram_server.calls[mark:]]
         assert "error while handling an update" in caplog.text
         assert "message to edit not found" in caplog.text.lower()  # details: log only
 

@@ -469,7 +469,7 @@ async def test_the_token_is_in_no_log_at_debug_level_no_message_and_no_file(
         data = answer.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         telegram_server.push_callback(data, from_user=user(ALICE), message=message)
         await telegram_server.wait_for(
-            "sendMessage", lambda c: c.params["text"] == SORRY, after=mark
+            "answerCallbackQuery", lambda c: c.params.get("text") == SORRY, after=mark
         )
 
     logs = debug_everywhere.text
