@@ -10,6 +10,7 @@ from retrieval.answering import NOT_FOUND
 from retrieval.candidates import article_sentences
 from retrieval.models import LIST_ITEM, Answer, Article, ArticleInfo, Citation
 from retrieval.timeframe import Timeframe
+from retrieval.undated import UNDATED_NOTE
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +25,6 @@ class Newest(Protocol):
     ) -> list[ArticleInfo]: ...
 
     def article(self, article_id: str) -> Article | None: ...
-
-
-UNDATED_NOTE = "(These articles carry no dates, so I can't tell whether they are the newest.)"
 
 
 def digest(question: str, articles: Newest, period: Timeframe, *, limit: int = 3) -> Answer:

@@ -26,6 +26,7 @@ from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore, make_client
 from retrieval.timeframe import Timeframe, timeframe
+from retrieval.undated import with_undated_caveat
 from retrieval.writer import IndexWriter
 
 logger = logging.getLogger(__name__)
@@ -183,7 +184,7 @@ class Newsbot:
         passages = self.search_in_time(effective, k=max(k, 5), today=today)
         answer = self.answerer.answer(_parsed(effective, period), passages)
         if answer.found:
-            answer = self._stale(asked, answer, period) or answer
+            answer = self._stale(asked, answer, period) or with_undated_caveat(answer, period)
         else:
             answer = self._stale_without_period(asked, effective, period, k, today) or answer
         if effective != asked:

@@ -1,4 +1,4 @@
-"""Questions that ask what is new, naming no topic, get the leads of the newest articles."""
+"""What is new: digests of the newest articles, and the note on undated ones."""
 
 from __future__ import annotations
 
@@ -111,3 +111,23 @@ def test_undated_articles_are_not_passed_off_as_the_latest(
 
 def test_dated_articles_need_no_note(seeded_bot: Newsbot) -> None:
     assert UNDATED_NOTE not in seeded_bot.ask("What's the latest news?").text
+
+
+def test_an_answer_about_a_time_from_undated_articles_says_it_cannot_tell(
+    seeded_bot: Newsbot,
+) -> None:
+    # Undated articles are never ruled out of "this week": the asker must know the answer
+    # may be old news.
+    timed = seeded_bot.ask("What did Laura Murton say this week?")
+    assert timed.found and not any(c.published for c in timed.citations)
+    assert timed.text.endswith(
+        "(This article carries no date, so I can't tell whether it is from the time you asked "
+        "about.)"
+    )
+    untimed = seeded_bot.ask("What did Laura Murton say?")
+    assert untimed.found and "carries no date" not in untimed.text
+    dated = seeded_bot.ask(
+        "What did Putin say about South Korea this week?", today=date(2024, 6, 25)
+    )
+    assert dated.found and any(c.published for c in dated.citations)
+    assert "no date" not in dated.text
