@@ -32,7 +32,7 @@ class AnswerConfig:
     context_chars: int = 300
     context_weight: float = 0.5
     lead_sentences: int = 4
-    max_embedded: int = 40
+    max_embedded: int = 30
     duplicate_similarity: float = 0.9
     recency_bonus: float = 0.15
     cache_size: int = 50_000
