@@ -27,8 +27,8 @@ _PRONOUN_GENDER = {"he": "m", "He": "m", "she": "f", "She": "f"}
 class Genders:
     """A named person's gender, as the article shows it: by an honorific ("Mrs Kelly"), a
     family word ("her brother Islan") or a clause about them ("Murton, who filmed her
-    encounter").
-    Only a person never shown as the other counts as known, so a wrong guess stays rare."""
+    encounter"). Only a person never shown as the other counts as known, so that a wrong
+    guess stays rare."""
 
     def __init__(self) -> None:
         self._seen: dict[str, set[str]] = {}

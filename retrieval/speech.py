@@ -229,15 +229,12 @@ def statements(text: str) -> tuple[Statement, ...]:
             # whom the speaker talks about. Nor a woman for "he": then someone the article
             # has not named speaks ("he added", of an officer, after Laura Murton's words).
             pronoun = speaker
-            speaker = next(
-                (
-                    c
-                    for c in (subject, last_speaker)
-                    if c and genders.allows(book.in_full(c), pronoun)
-                ),
-                None,
-            )
-            last_speaker = last_speaker if speaker else None
+            fits = [
+                c for c in (subject, last_speaker) if c and genders.allows(book.in_full(c), pronoun)
+            ]
+            speaker = fits[0] if fits else None
+            if speaker is None:
+                last_speaker = None
         elif speaker in NATIONALS:  # someone else speaks, unnamed
             speaker = last_speaker = None
         elif speaker:
