@@ -7,9 +7,13 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
+from telegram.ext import CommandHandler
+
+from bot.app import COMMANDS, build_application
 from bot.handlers import REFUSED
+from bot.messages import KNOWN_COMMANDS
 from retrieval import Newsbot
-from tests.bot.conftest import ADMIN, ALICE, BOB, GROUP, Harness
+from tests.bot.conftest import ADMIN, ALICE, BOB, GROUP, Harness, make_settings
 from tests.fakes.telegram_api import BOT_USERNAME, FakeTelegramServer, group_chat, user
 
 StartBot = Callable[..., AbstractAsyncContextManager[Harness]]
@@ -136,3 +140,22 @@ async def test_pressing_show_passages_twice_sends_no_second_copy(
         await bot.send("/help", chat=group)
         sent_after = telegram_server.calls_to("sendMessage", chat_id=GROUP)
         assert len(sent_after) == sent_before + len(extra) + 1
+
+
+def test_the_commands_a_group_knows_are_the_ones_registered_and_in_the_menu(
+    seeded_bot: Newsbot, tmp_path: Path
+) -> None:
+    # `KNOWN_COMMANDS` decides which group commands are the bot's; a command added to the
+    # handlers but not there would be ignored in groups.
+    app = build_application(
+        seeded_bot, make_settings(), data_dir=tmp_path / "bot", base_url="http://127.0.0.1:9/bot"
+    )
+    registered = {
+        command
+        for handlers in app.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    assert registered == KNOWN_COMMANDS
+    assert {c.command for c in COMMANDS} <= registered
