@@ -44,14 +44,28 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"no article files in {', '.join(args.paths)}; newsbot reads .txt, .md, .html, "
             ".json and .jsonl files"
         )
+    readable = []
     for path in files:
-        read_articles(path, errors=args.encoding_errors)
+        try:
+            read_articles(path, errors=args.encoding_errors)
+        except InputError as err:
+            if not args.skip_bad:
+                if len(files) > 1:
+                    raise InputError(f"{err} (or add --skip-bad to leave such files out)") from err
+                raise
+            print(f"newsbot: skipped: {err}", file=sys.stderr)
+            continue
+        readable.append(path)
+    if not readable:
+        raise InputError("every file was skipped; fix them or leave them out")
     bot = _open(settings)
     if args.if_empty and bot.stats().articles:
         print(f"index already holds {bot.stats().articles} articles; nothing to do")
         return 0
-    report = bot.ingest(files, progress=sys.stderr.isatty(), errors=args.encoding_errors)
+    report = bot.ingest(readable, progress=sys.stderr.isatty(), errors=args.encoding_errors)
     print(report.summary())
+    if len(readable) < len(files):
+        print(f"{len(files) - len(readable)} file(s) skipped (named above on stderr)")
     return 0
 
 
@@ -216,6 +230,11 @@ def build_parser(frontends: Iterable[_Frontend] = ()) -> argparse.ArgumentParser
     p = sub.add_parser("ingest", help="index article files or folders")
     p.add_argument("paths", nargs="+", help=".txt .md .html .json .jsonl files or folders")
     p.add_argument("--if-empty", action="store_true", help="do nothing if the index has articles")
+    p.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="leave out files that cannot be read (each named on stderr) instead of stopping",
+    )
     p.add_argument(
         "--encoding-errors",
         choices=("strict", "replace"),

@@ -219,6 +219,28 @@ def test_bad_file_leaves_existing_index_untouched(cli_data: Path, tmp_path: Path
     assert "7 articles" in _newsbot(cli_data, "sources").stdout
 
 
+def test_skip_bad_leaves_out_the_files_it_cannot_read_and_names_them(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "good.txt").write_text(
+        "Quillton opens its tram line\n\nThe first trams ran on the harbour line on Saturday.\n",
+        encoding="utf-8",
+    )
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    data = tmp_path / "data"
+    refused = _newsbot(data, "ingest", str(folder))
+    assert refused.returncode == 2
+    [line] = refused.stderr.strip().splitlines()
+    assert "empty.txt" in line and "the file is empty" in line and "--skip-bad" in line
+    assert not (data / "chroma").exists()
+
+    result = _newsbot(data, "ingest", "--skip-bad", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "skipped:" in result.stderr and "empty.txt" in result.stderr
+    assert "1 new" in result.stdout and "1 file(s) skipped" in result.stdout
+    assert "Quillton" in _newsbot(data, "sources").stdout
+
+
 def test_a_collection_of_another_program_is_one_line_naming_the_setting(tmp_path: Path) -> None:
     from retrieval.store import make_client
 
