@@ -145,6 +145,9 @@ _ONLY_IF_QUOTED = frozenset(id(p) for p in _PATTERNS if "quoted" in p.pattern)
 # several sentences is given where it closes.
 _QUOTE_TAGS = tuple(p for p in _PATTERNS if p.pattern.startswith("[”"))
 _LOOK_AHEAD = 4
+_RELATIVE_BEFORE = re.compile(
+    r"\b(?:husband|wife|son|daughter|father|mother|brother|sister|spouse|partner),?\s+$"
+)
 # The words of a quote that opens the sentence, up to where it closes (or the sentence
 # ends): no tag lies inside. Scraped copy closes with any mark ("…,” “…,'' “…,’’ “…?“), and
 # mid-sentence a straight mark may close or open a quote.
@@ -214,9 +217,12 @@ def statements(text: str) -> tuple[Statement, ...]:
     spans = list(sentence_spans(text))
     for i, (start, end) in enumerate(spans):
         sentence = text[start:end]
-        for raw in _NAME_RUN.findall(sentence):
+        for run in _NAME_RUN.finditer(sentence):
+            raw = run.group()
             name = clean_name(raw)
-            if len(name.split()) >= 2:
+            if len(name.split()) >= 2 and not _a_relative_of_someone_named(
+                name, sentence[: run.start()], book
+            ):
                 book.learn(name)
                 book.learn_role(raw, name)
             if name:
@@ -256,6 +262,13 @@ def statements(text: str) -> tuple[Statement, ...]:
             subject = named_subject(sentence, book) or subject
         in_quote = still_quoting(sentence, in_quote)
     return tuple(found)
+
+
+def _a_relative_of_someone_named(name: str, before: str, book: NameBook) -> bool:
+    """ "Her husband, Patrick Jackson": a relative named in passing who shares a surname the
+    article already gave someone, whom that surname still means."""
+    surname = name.split()[-1]
+    return surname in book.full and bool(_RELATIVE_BEFORE.search(before))
 
 
 def _role_speaker(sentence: str, book: NameBook) -> str | None:

@@ -392,6 +392,22 @@ def test_he_or_she_never_means_someone_the_article_shows_is_the_other() -> None:
     ]
 
 
+def test_a_relative_named_in_passing_does_not_take_over_the_surname() -> None:
+    text = (
+        "Judge Ketanji Brown Jackson was nominated on Friday. "
+        "She is married to her husband, Patrick Jackson, a surgeon. "
+        "“I come from a background of public service,” Jackson said. "
+        "Will Smith apologised on Monday, a day after his wife, Jada Pinkett Smith, was mocked. "
+        "“My behavior was unacceptable,” Smith wrote."
+    )
+    # Over the RealTime QA pages 57 statements had gone to the relative: the nominee's words to
+    # her husband, Donald Trump's to his daughter Ivanka, Will Smith's apology to his wife.
+    assert _attributed(text) == [
+        ("“I come fr", "Ketanji Brown Jackson"),
+        ("“My behavi", "Will Smith"),
+    ]
+
+
 def test_a_name_inside_the_quote_that_opens_a_sentence_does_not_speak_it() -> None:
     text = (
         "Newcastle chairman Freddy Shepherd said: “Bellamy has let us down. "
