@@ -132,6 +132,12 @@ _PATTERNS = tuple(
         rf",\s+{_FULL_NAME},\s+(?:{_ADVERB})?(?:{_VERBS})\b",
         # ... remains undimmed, Alan Milburn, Labour's election strategist told Radio 4
         rf",\s+{_FULL_NAME},\s+[\w’'\-]+['’]s\s+(?:[a-z\-]+\s+){{0,3}}(?:{_VERBS})\b",
+        # But Liberal Democrat peer Lord Carlile, the government's independent reviewer of
+        # anti-terrorism laws, said (a description between commas, after any opening words; not
+        # a place, "Rep. Chris Stewart of Utah, a member of …", nor a second appositive)
+        rf"(?<![\w’'\-])(?<!of )(?<!from )(?<!in )(?<!at )(?<!, )"
+        rf"{_SPEAKER},\s+(?:the|a|an|his|her|its|their)\s[^,“”\"]{{1,80}},\s+"
+        rf"(?:{_ADVERB})?(?:{_VERBS})\b",
         # “...,” David Kim, an analyst at Sejong Securities, told Reuters.
         rf"[”\"’],?\s+{_SPEAKER},[^,“”\"]{{1,80}}?,?\s+(?:{_VERBS})\b",
         _ANYWHERE,

@@ -408,6 +408,22 @@ def test_a_relative_named_in_passing_does_not_take_over_the_surname() -> None:
     ]
 
 
+def test_a_speaker_described_between_commas_after_opening_words_is_found() -> None:
+    text = (
+        "Home Secretary Jack Straw defended the law. "
+        "But Liberal Democrat peer Lord Carlile, the government's reviewer of terror laws, "
+        "said some detainees could now be released. "
+        "He said the ruling was an embarrassment for the government. "
+        "Rep. Chris Stewart of Utah, a member of the committee, called it a failure."
+    )
+    # "He said" had gone to Jack Straw: Lord Carlile's sentence was found by no pattern.
+    assert _attributed(text) == [
+        ("Home Secre", "Jack Straw"),
+        ("But Libera", "Carlile"),
+        ("He said th", "Carlile"),
+    ]  # and not "Utah", the place before a description
+
+
 def test_a_name_inside_the_quote_that_opens_a_sentence_does_not_speak_it() -> None:
     text = (
         "Newcastle chairman Freddy Shepherd said: “Bellamy has let us down. "
