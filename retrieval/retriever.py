@@ -10,7 +10,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
-from retrieval.errors import BadLimitError, InputError
+from retrieval.errors import InputError
 from retrieval.models import Passage
 from retrieval.questions import validate
 from retrieval.search import HybridSearcher
@@ -70,9 +70,7 @@ class NewsRetriever(BaseRetriever):
         # The same checks as `Newsbot.search`: an empty or oversized query is an error here too.
         query = validate(query)
         k = self.k if k is None else k
-        if k < 1:
-            raise BadLimitError("k", k)
-        if k > MAX_K:
+        if k > MAX_K:  # k < 1 is the searcher's to refuse, as for every search
             raise InputError(f"k must be at most {MAX_K}, got {k}; ask for fewer passages")
         where = self.where if where is None else where
         if where is None:

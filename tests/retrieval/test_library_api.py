@@ -22,7 +22,7 @@ from retrieval import (
     StoreLockedError,
     load_settings,
 )
-from retrieval.errors import DataDirError, EmptyQuestionError
+from retrieval.errors import BadLimitError, DataDirError, EmptyQuestionError
 from retrieval.filters import matches
 from retrieval.locking import WriterLock
 from retrieval.models import Article
@@ -219,6 +219,8 @@ def test_one_call_may_ask_the_retriever_for_other_k_or_filter(seeded_bot: Newsbo
     assert only_ft and {d.metadata["source"] for d in only_ft} == {"Financial Times"}
     with pytest.raises(InputError, match="at most 50"):
         retriever.invoke(QUERY, k=51)
+    with pytest.raises(BadLimitError):
+        retriever.invoke(QUERY, k=0)
 
 
 def test_open_takes_the_configs(embedder: Any, tmp_path: Path) -> None:
