@@ -34,14 +34,17 @@ class Genders:
     def __init__(self) -> None:
         self._seen: dict[str, set[str]] = {}
 
-    def learn_titles(self, raw_name: str, name: str) -> None:
-        """From a capitalised run such as "Mrs Tessa Jowell" naming `name` (in full, if the
-        article gave it)."""
+    def learn_titles(self, raw_name: str, name: str, in_full: Callable[[str], str]) -> None:
+        """From a capitalised run such as "Mrs Tessa Jowell" naming `name`; `in_full` gives
+        the full name the article gave for it."""
         words = set(raw_name.split())
-        if words & _MALE_TITLES:
-            self._note(name, "m")
-        if words & _FEMALE_TITLES:
-            self._note(name, "f")
+        male, female = bool(words & _MALE_TITLES), bool(words & _FEMALE_TITLES)
+        if male or female:  # most runs hold no title: no need to look the name up
+            full = in_full(name)
+            if male:
+                self._note(full, "m")
+            if female:
+                self._note(full, "f")
 
     def learn_words(self, sentence: str, in_full: Callable[[str], str]) -> None:
         """From words that can only mean the person they stand by ("Murton, who filmed her

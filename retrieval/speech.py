@@ -232,7 +232,7 @@ def statements(text: str) -> tuple[Statement, ...]:
                 book.learn(name)
                 book.learn_role(raw, name)
             if name:
-                genders.learn_titles(raw, book.in_full(name))
+                genders.learn_titles(raw, name, book.in_full)
         speaker = _speaker_of(with_short_names(sentence))
         direct = _is_quote(sentence)
         genders.learn_words(sentence, book.in_full)
