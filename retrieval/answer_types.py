@@ -154,9 +154,10 @@ _SENTENCE_END = re.compile(r"[.!…:;]['\"’”)\]]*\s*$|['\"’”]\s*$")
 
 
 def is_subheading(text: str) -> bool:
-    """ "A landmark pact": a few words without closing punctuation head a section; quoted
-    alone, they read as a stray fragment."""
-    return len(text.split()) < 5 and not _SENTENCE_END.search(text)
+    """ "A landmark pact", "LEAD ACTOR, LIMITED SERIES/TV MOVIE": a few words or a line in
+    capitals, without closing punctuation, head a section; quoted alone, they read as a
+    stray fragment."""
+    return (len(text.split()) < 5 or text.isupper()) and not _SENTENCE_END.search(text)
 
 
 # Runs of capitalised words ("Joe Biden", "Leyton Orient"), words with a capital past their

@@ -199,6 +199,12 @@ def test_a_few_words_without_closing_punctuation_are_a_subheading() -> None:
     assert not is_subheading("The harbour deal gives the port 4 million euros for repairs")
 
 
+def test_a_line_in_capitals_without_closing_punctuation_is_a_subheading() -> None:
+    # A category of an awards list: five words, but a heading all the same.
+    assert is_subheading("LEAD ACTOR, LIMITED SERIES/TV MOVIE")
+    assert not is_subheading("NASA SAYS THE LAUNCH WILL GO AHEAD.")
+
+
 @pytest.mark.parametrize(
     ("text", "speaker", "topic"),
     [
