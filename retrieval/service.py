@@ -181,7 +181,7 @@ class Newsbot:
         period = timeframe(effective, today)
         if is_digest(effective):
             return digest(asked, self.manifest, period)
-        passages = self.search_in_time(effective, k=max(k, 5), today=today)
+        passages = _timely(self.search_in_time(effective, k=max(k, 5), today=today), period)
         answer = self.answerer.answer(_parsed(effective, period), passages)
         if answer.found:
             answer = self._stale(asked, answer, period) or with_undated_caveat(answer, period)
@@ -291,3 +291,14 @@ class Newsbot:
 def _parsed(question: str, period: Timeframe) -> Question:
     """`question` as the answerer reads it, "latest" taken from its timeframe."""
     return replace(parse(question), latest=period.latest)
+
+
+def _timely(passages: list[Passage], period: Timeframe) -> list[Passage]:
+    """The passages whose articles can tell the period counted back from today: news from
+    2024 says nothing of "this week" in 2026, while an undated article might. When none
+    can, all stay, so that the answer's decline can say how old the newest is. A period
+    only implied ("prices are now falling") leaves them all, as it does in search."""
+    if period.implied:
+        return passages
+    kept = [p for p in passages if not period.rules_out(p.chunk.published)]
+    return kept or passages

@@ -131,3 +131,19 @@ def test_an_answer_about_a_time_from_undated_articles_says_it_cannot_tell(
     )
     assert dated.found and any(c.published for c in dated.citations)
     assert "no date" not in dated.text
+
+
+def test_an_article_too_old_for_the_asked_time_is_left_out_beside_an_undated_one(
+    seeded_bot: Newsbot,
+) -> None:
+    # Two years on, the dated 2024 article cannot say what Putin said "this week"; the
+    # undated one might, and the note says it cannot tell.
+    answer = seeded_bot.ask("What did Putin say this week?", today=date(2026, 11, 25))
+    assert answer.found and answer.citations
+    assert not any(c.published for c in answer.citations)
+    assert answer.text.endswith(
+        "(This article carries no date, so I can't tell whether it is "
+        "from the time you asked about.)"
+    )
+    in_time = seeded_bot.ask("What did Putin say this week?", today=date(2024, 6, 25))
+    assert any(c.published == "2024-06-24" for c in in_time.citations)
