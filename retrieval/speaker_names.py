@@ -570,6 +570,35 @@ def clean_name(raw: str) -> str:
     return _POSSESSIVE.sub("", " ".join(words)).strip()
 
 
+# Bodies that speak but are never "he" or "she".
+_BODY_WORDS = (BODIES - {"Archbishop", "Bishop"}) | frozenset(
+    [
+        "Service",
+        "Services",
+        "Organization",
+        "Organisation",
+        "Administration",
+        "Police",
+        "Court",
+        "Centers",
+        "Company",
+        "Corporation",
+        "Foundation",
+        "Group",
+        "Network",
+    ]
+)
+
+
+def is_body(name: str) -> bool:
+    """ "CDC", "National Weather Service", "Labour Party": a body, which "he said" never
+    means (a name in capitals alone is an acronym; "JK Rowling" is a person)."""
+    words = name.split()
+    if len(words) == 1 and len(name) > 1 and name.isupper():
+        return True
+    return not _BODY_WORDS.isdisjoint(words)
+
+
 def _is_body(words: list[str]) -> bool:
     """ "Party Co-Chairman", "Party": what follows a party word is not a member's name."""
     return not _NOT_A_MEMBER.isdisjoint(words)

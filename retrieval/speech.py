@@ -19,6 +19,7 @@ from retrieval.speaker_names import (
     TITLES,
     NameBook,
     clean_name,
+    is_body,
     opens_with_a_phrase,
     with_short_names,
 )
@@ -66,9 +67,11 @@ _LEAD_IN = r"^(?:[\w’',\s]{0,40},\s+)?"
 # "Putin strongly warned"; "Her family asked" and "Smith's ally said" are not adverbs.
 _ADVERB = r"(?!(?:family|ally|rally|supply|assembly|anomaly|monopoly)\b)[a-z]+ly\s+"
 
-# "Blair said" anywhere in a sentence; the last resort, so it is checked for what comes
-# before the name (`_NOT_A_SUBJECT`).
-_ANYWHERE = rf"\b{_SPEAKER}\s+(?:{_ADVERB})?(?:{_VERBS})\b"
+# "Blair said", "Gerard Houllier has praised" anywhere in a sentence; the last resort, so
+# it is checked for what comes before the name (`_NOT_A_SUBJECT`). "Blaze has added 250
+# locations" is no speech; at a sentence's start it stays one, as it introduces the speaker
+# of what follows ("Jose Antonio Reyes has added to speculation …").
+_ANYWHERE = rf"\b{_SPEAKER}\s+(?:has\s+(?!added\b))?(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b"
 # "a summit in Lisbon pledged", "an analyst at Nomura told": a place or employer after a
 # preposition is not the speaker.
 _PLACE_LINK = r"(?:in|at|of|from)"
@@ -254,7 +257,9 @@ def statements(text: str) -> tuple[Statement, ...]:
             # has not named speaks ("he added", of an officer, after Laura Murton's words).
             pronoun = speaker
             fits = [
-                c for c in (subject, last_speaker) if c and genders.allows(book.in_full(c), pronoun)
+                c
+                for c in (subject, last_speaker)
+                if c and not is_body(book.in_full(c)) and genders.allows(book.in_full(c), pronoun)
             ]
             speaker = fits[0] if fits else None
             if speaker is None:
@@ -386,6 +391,15 @@ def _owner_speaker(run: str, link: str, place: str) -> str | None:
     if len(name.split()) >= 2 or TITLES.intersection(run.split()):
         return name
     return None
+
+
+def reports_speech(sentence: str) -> bool:
+    """Whether `sentence` reports someone's words ("“…,” said the Liverpool player", "The
+    chancellor's budget speech praised …"), named or not."""
+    return _REPORTING.search(sentence) is not None
+
+
+_REPORTING = re.compile(rf"\b(?:{_VERBS})\b")
 
 
 def speaker_matches(speaker: str, wanted: str) -> bool:
