@@ -446,6 +446,27 @@ def test_a_speakers_weak_words_do_not_crowd_out_a_good_answer(newsbot_factory, t
     assert answer.text.startswith("The chancellor's budget speech praised")
 
 
+def test_what_a_speaker_said_on_a_topic_is_not_others_words_on_it(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "harbour.txt": "Lakeside council meets\n\n"
+            "Mayor Anna Lindqvist said the town budget would be balanced next year. "
+            "She said council taxes would not rise. "
+            "The new harbour bridge will cost 40 million euros and open in 2027. "
+            "Engineers expect the harbour bridge to carry 9,000 cars a day.\n",
+        },
+    )
+    # Her words are about the budget; the bridge sentences are nobody's words.
+    bridge = bot.ask("What did Anna Lindqvist say about the harbour bridge?")
+    assert not bridge.found and bridge.citations == ()
+    taxes = bot.ask("What did Anna Lindqvist say about council taxes?")
+    assert taxes.found and "council taxes would not rise" in taxes.text
+
+
 def test_a_caption_that_repeats_a_sentence_is_quoted_once(seeded_bot: Newsbot) -> None:
     # The Guardian seed repeats its body's sentence as a photo caption, with other quote
     # marks and without the place; both were quoted, one after the other.

@@ -147,3 +147,10 @@ def test_an_article_too_old_for_the_asked_time_is_left_out_beside_an_undated_one
     )
     in_time = seeded_bot.ask("What did Putin say this week?", today=date(2024, 6, 25))
     assert any(c.published == "2024-06-24" for c in in_time.citations)
+    # The undated article quotes Putin, but not on South Korea: his words on it are in the
+    # 2024 one alone.
+    korea = seeded_bot.ask(
+        "What did Putin say about South Korea this week?", today=date(2026, 11, 25)
+    )
+    assert not korea.found
+    assert korea.text.endswith("from that time; the newest article on it is from 2024-06-24.")
