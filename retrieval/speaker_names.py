@@ -590,7 +590,7 @@ _BODY_WORDS = (BODIES - {"Archbishop", "Bishop"}) | frozenset(
 )
 
 
-def is_body(name: str) -> bool:
+def names_a_body(name: str) -> bool:
     """ "CDC", "National Weather Service", "Labour Party": a body, which "he said" never
     means (a name in capitals alone is an acronym; "JK Rowling" is a person)."""
     words = name.split()

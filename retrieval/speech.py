@@ -19,7 +19,7 @@ from retrieval.speaker_names import (
     TITLES,
     NameBook,
     clean_name,
-    is_body,
+    names_a_body,
     opens_with_a_phrase,
     with_short_names,
 )
@@ -259,7 +259,9 @@ def statements(text: str) -> tuple[Statement, ...]:
             fits = [
                 c
                 for c in (subject, last_speaker)
-                if c and not is_body(book.in_full(c)) and genders.allows(book.in_full(c), pronoun)
+                if c
+                and not names_a_body(book.in_full(c))
+                and genders.allows(book.in_full(c), pronoun)
             ]
             speaker = fits[0] if fits else None
             if speaker is None:
@@ -393,13 +395,13 @@ def _owner_speaker(run: str, link: str, place: str) -> str | None:
     return None
 
 
+_REPORTING = re.compile(rf"\b(?:{_VERBS})\b")
+
+
 def reports_speech(sentence: str) -> bool:
     """Whether `sentence` reports someone's words ("“…,” said the Liverpool player", "The
     chancellor's budget speech praised …"), named or not."""
     return _REPORTING.search(sentence) is not None
-
-
-_REPORTING = re.compile(rf"\b(?:{_VERBS})\b")
 
 
 def speaker_matches(speaker: str, wanted: str) -> bool:
