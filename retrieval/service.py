@@ -297,8 +297,8 @@ def _timely(passages: list[Passage], period: Timeframe) -> list[Passage]:
     """The passages whose articles can tell the period counted back from today: news from
     2024 says nothing of "this week" in 2026, while an undated article might. When none
     can, all stay, so that the answer's decline can say how old the newest is. A period
-    only implied ("prices are now falling") leaves them all, as it does in search."""
-    if period.implied:
+    the search does not steer by (only implied: "prices are now falling") leaves them all."""
+    if not period.bounded:
         return passages
     kept = [p for p in passages if not period.rules_out(p.chunk.published)]
     return kept or passages

@@ -259,9 +259,7 @@ def statements(text: str) -> tuple[Statement, ...]:
             fits = [
                 c
                 for c in (subject, last_speaker)
-                if c
-                and not names_a_body(book.in_full(c))
-                and genders.allows(book.in_full(c), pronoun)
+                if c and _may_mean(book.in_full(c), pronoun, genders)
             ]
             speaker = fits[0] if fits else None
             if speaker is None:
@@ -287,6 +285,12 @@ def statements(text: str) -> tuple[Statement, ...]:
             subject = named_subject(sentence, book) or subject
         in_quote = still_quoting(sentence, in_quote)
     return tuple(found)
+
+
+def _may_mean(name: str, pronoun: str, genders: Genders) -> bool:
+    """Whether "he" or "she" can mean `name` (in full): never a body, nor someone the
+    article shows is of the other sex."""
+    return not names_a_body(name) and genders.allows(name, pronoun)
 
 
 def _a_relative_of_someone_named(name: str, before: str, book: NameBook) -> bool:
