@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,6 +29,13 @@ class Snapshot:
         low = 0 if first is None else bisect_left(days, first)
         high = len(days) if last is None else bisect_right(days, last)
         return chunk_ids[low:high]
+
+    @cached_property
+    def sources(self) -> tuple[str, ...]:
+        """The outlets of the indexed articles, most chunks first; built on the first
+        question that names an outlet, not with every snapshot."""
+        counts = Counter(chunk.source for chunk in self.chunks.values() if chunk.source)
+        return tuple(source for source, _ in counts.most_common())
 
     @cached_property
     def _by_day(self) -> tuple[list[int], list[str]]:

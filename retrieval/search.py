@@ -64,10 +64,12 @@ class HybridSearcher:
         *,
         k: int = 5,
         today: date | None = None,
+        where: dict[str, Any] | None = None,
         query_vector: np.ndarray | None = None,
     ) -> list[Passage]:
         """Search, favouring the period the query names ("this week", "in June 2024", counted
-        from `today`, default the real today) and, for "latest", recent articles.
+        from `today`, default the real today) and, for "latest", recent articles; `where`
+        filters as in `search`.
 
         A named period ranks its articles first rather than excluding the rest: "When did
         France ban headscarves in 2004?" is answered by background in a 2025 article too.
@@ -75,14 +77,16 @@ class HybridSearcher:
         period = timeframe(query, today)
         if query_vector is None:
             query_vector = self.embedder.encode([query])[0]
-        passages = self.search(query, k=k, query_vector=query_vector, prefer_recent=period.latest)
+        passages = self.search(
+            query, k=k, where=where, query_vector=query_vector, prefer_recent=period.latest
+        )
         if not period.bounded:
             return passages
         inside = self.search(
             query,
             k=k,
             query_vector=query_vector,
-            where=period.where(),
+            where=_both(period.where(), where),
             prefer_recent=period.latest,
         )
         seen = {p.chunk.chunk_id for p in inside}
@@ -175,6 +179,19 @@ class HybridSearcher:
             if hits is not None:
                 return hits
         return self.store.query(vector, k, where=where)
+
+
+def _both(first: dict[str, Any] | None, second: dict[str, Any] | None) -> dict[str, Any] | None:
+    """One `where` that holds both filters (either may be None)."""
+    parts = [
+        part
+        for where in (first, second)
+        if where
+        for part in (where["$and"] if set(where) == {"$and"} else [where])
+    ]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
 def _published_range(where: dict[str, Any]) -> tuple[int | None, int | None] | None:

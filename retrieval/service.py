@@ -19,6 +19,7 @@ from retrieval.embedding import Embedder
 from retrieval.errors import ClosedError, DataDirError
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Article, ArticleInfo, IndexStats, IngestReport, Passage
+from retrieval.news_requests import looks_like_outlet, news_request, outlet_named
 from retrieval.questions import Question, contextualize, is_digest, parse, validate
 from retrieval.quote_requests import QuoteSearch, search_quotes
 from retrieval.quotes import Quote, QuoteBook
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+# A decline for an outlet not indexed lists this many of those that are.
+_OUTLETS_LISTED = 5
 
 
 def _while_open(
@@ -178,18 +181,46 @@ class Newsbot:
         reads, at least 5."""
         asked = validate(question)
         effective = contextualize(asked, validate(previous) if previous else None)
-        period = timeframe(effective, today)
         if is_digest(effective):
-            return digest(asked, self.manifest, period)
-        passages = _timely(self.search_in_time(effective, k=max(k, 5), today=today), period)
-        answer = self.answerer.answer(_parsed(effective, period), passages)
+            return digest(asked, self.manifest, timeframe(effective, today))
+        read = self._news_request(asked, effective)
+        if isinstance(read, Answer):
+            return read
+        effective, outlet = read
+        where = {"source": outlet} if outlet else None
+        period = timeframe(effective, today)
+        passages = self._search_in_time(effective, max(k, 5), today, where)
+        answer = self.answerer.answer(_parsed(effective, period), _timely(passages, period))
         if answer.found:
             answer = self._stale(asked, answer, period) or with_undated_caveat(answer, period)
         else:
-            answer = self._stale_without_period(asked, effective, period, k, today) or answer
+            answer = self._stale_without_period(asked, effective, period, k, today, where) or answer
+        if outlet and answer.text == NOT_FOUND:
+            answer = Answer(asked, f"{NOT_FOUND.removesuffix('.')} from {outlet}.", False)
         if effective != asked:
             answer = Answer(asked, answer.text, answer.found, answer.citations)
         return answer
+
+    def _news_request(self, asked: str, question: str) -> tuple[str, str | None] | Answer:
+        """The question to answer and the outlet to answer it from. "What do the articles say
+        about Ukraine?" asks about Ukraine; "What did the FT say about the pact?" asks about
+        the pact in the Financial Times' articles. A publication that no article comes from
+        and nobody is quoted as ("What did the New York Times say …?") gets a decline naming
+        the outlets there are, rather than other outlets' words."""
+        request = news_request(question)
+        if request is None:
+            return question, None
+        if request.reporter is None:
+            return request.subject, None
+        sources = self.catalog.current().sources
+        outlet = outlet_named(request.reporter, sources)
+        if outlet is not None:
+            return request.subject, outlet
+        if looks_like_outlet(request.reporter) and not self.quote_book.find(
+            request.reporter, limit=1
+        ):
+            return Answer(asked, _no_articles_from(request.reporter, sources), False)
+        return question, None
 
     @staticmethod
     def _stale(asked: str, answer: Answer, period: Timeframe) -> Answer | None:
@@ -207,7 +238,13 @@ class Newsbot:
         )
 
     def _stale_without_period(
-        self, asked: str, question: str, period: Timeframe, k: int, today: date | None
+        self,
+        asked: str,
+        question: str,
+        period: Timeframe,
+        k: int,
+        today: date | None,
+        where: dict[str, Any] | None,
     ) -> Answer | None:
         """For a declined "… this week?": the stale-period decline when the question without
         its period is answered, and only from older articles. Words such as "week" can be
@@ -216,7 +253,7 @@ class Newsbot:
         untimed = period.untimed(question)
         if untimed is None:
             return None
-        passages = self.search_in_time(untimed, k=max(k, 5), today=today)
+        passages = self._search_in_time(untimed, max(k, 5), today, where)
         answer = self.answerer.answer(_parsed(untimed, period), passages)
         return self._stale(asked, answer, period) if answer.found else None
 
@@ -229,12 +266,25 @@ class Newsbot:
         return self.searcher.search(validate(query), k=k, where=where)
 
     @_while_open
-    def search_in_time(self, query: str, *, k: int = 5, today: date | None = None) -> list[Passage]:
+    def search_in_time(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        today: date | None = None,
+        where: dict[str, Any] | None = None,
+    ) -> list[Passage]:
         """Search, favouring the period the query names and, for "latest", recent articles
-        (see `HybridSearcher.search_in_time`)."""
-        query = validate(query)
+        (see `HybridSearcher.search_in_time`); `where` filters as in `search`."""
+        return self._search_in_time(validate(query), k, today, where)
+
+    def _search_in_time(
+        self, query: str, k: int, today: date | None, where: dict[str, Any] | None
+    ) -> list[Passage]:
         vector = self.answerer.embed([query])[0]  # cached: the answerer embeds it again
-        return self.searcher.search_in_time(query, k=k, today=today, query_vector=vector)
+        return self.searcher.search_in_time(
+            query, k=k, today=today, where=where, query_vector=vector
+        )
 
     @_while_open
     def quotes(self, speaker: str, topic: str | None = None, *, limit: int = 20) -> list[Quote]:
@@ -291,6 +341,18 @@ class Newsbot:
 def _parsed(question: str, period: Timeframe) -> Question:
     """`question` as the answerer reads it, "latest" taken from its timeframe."""
     return replace(parse(question), latest=period.latest)
+
+
+def _no_articles_from(name: str, sources: Sequence[str]) -> str:
+    """The decline for an outlet not indexed, naming those that are ("None of the indexed
+    articles is from the New York Times; they are from Arab News and Financial Times.")."""
+    if not sources:
+        return f"None of the indexed articles is from {name}."
+    shown = list(sources[:_OUTLETS_LISTED])
+    if len(sources) > len(shown):
+        shown.append(f"{len(sources) - len(shown)} more outlets")
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return f"None of the indexed articles is from {name}; they are from {listed}."
 
 
 def _timely(passages: list[Passage], period: Timeframe) -> list[Passage]:

@@ -1,0 +1,110 @@
+"""Questions about what the news itself reports: "What do the articles say about Ukraine?",
+"Did anyone mention Khrushchev?", "What did the FT write about the pact?"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retrieval.lexical import word_set
+
+# Who may stand for the indexed news as a whole. Read as a speaker, "the articles" has no
+# words on record and "articles" is in no sentence, so the question was declined.
+_THE_NEWS = (
+    r"(?:the|these|those|your|any|my|our)\s+(?:news\s+)?"
+    r"(?:articles?|news|reports?|reporting|stories|story|papers?|newspapers?|press|media|"
+    r"coverage|sources?|outlets?|headlines?|index)"
+    r"|news|articles|reports|anyone|anybody|any\s*one|you"
+)
+_ABOUT = r"(?:about|on|regarding|concerning|of)"
+_REPORTING = (
+    rf"(?:(?:say|said|saying|report|reported|reporting|write|wrote|written|writing|"
+    rf"tell\s+(?:me|us)|told\s+(?:me|us)|know|have|got)\s+{_ABOUT}"
+    rf"|(?:cover|covered|covering|mention|mentioned)(?:\s+{_ABOUT})?)"
+)
+_ASKED = re.compile(
+    r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:"
+    # What do the articles say about Ukraine? / What did the FT write about the pact?
+    rf"(?:what|how)\s+(?:do|does|did|have|has|had|is|are|was|were|can|could|will|would)\s+"
+    rf"(?P<who>.+?)\s+{_REPORTING}\s+"
+    # Did anyone mention nuclear weapons? / Does the FT cover Seoul? / Has anyone written
+    # about the pact?
+    rf"|(?:did|does|do|has|have|had)\s+(?P<mentioner>.+?)\s+"
+    rf"(?:mention|mentioned|cover|covered|discuss|discussed|report\s+on|reported\s+on|"
+    rf"say\s+anything\s+{_ABOUT}|said\s+anything\s+{_ABOUT}|write\s+{_ABOUT}|"
+    rf"written\s+{_ABOUT}|wrote\s+{_ABOUT}|talk\s+{_ABOUT}|talked\s+{_ABOUT})\s+"
+    # Is there anything about South Korea? / Are there any reports on the pact?
+    r"|(?:is|are|was|were)\s+there\s+(?:any(?:thing)?|something|news|articles?|reports?|"
+    r"stories)(?:\s+(?:news|articles?|reports?|stories|coverage))?\s+"
+    r"(?:about|on|regarding|concerning|mentioning|that\s+mentions?)\s+"
+    r")(?P<subject>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# Is China mentioned anywhere? / Was the pact mentioned in the articles?
+_MENTIONED = re.compile(
+    r"^\s*(?:is|are|was|were|has|have)\s+(?:been\s+)?(?P<subject>.+?)\s+"
+    r"(?:been\s+)?mentioned(?:\s+(?:anywhere|at\s+all|in\s+(?:the|any)\s+\w+))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_THE_NEWS_ALONE = re.compile(rf"^(?:{_THE_NEWS})$", re.IGNORECASE)
+
+# A name ending in one of these is a publication, not a person: "the New York Times".
+_MASTHEAD_WORDS = word_set(
+    "times news post journal guardian telegraph herald tribune gazette chronicle observer "
+    "economist mail mirror express independent inquirer examiner bulletin dispatch courier "
+    "standard reuters bloomberg politico axios"
+)
+# Outlets known by a name without such a word.
+_OUTLETS = word_set("bbc cnn ap afp npr pbs nbc abc cbs msnbc ft nyt wsj itv sky dw xinhua tass")
+
+
+@dataclass(frozen=True)
+class NewsRequest:
+    """A question about what the news reports on `subject` (time words kept: "the pact
+    this week"); `reporter` is the outlet or person named as the reporter, None for the
+    indexed news as a whole ("the articles", "anyone")."""
+
+    subject: str
+    reporter: str | None
+
+
+def news_request(question: str) -> NewsRequest | None:
+    """What `question` asks the news about and of whom, or None for any other question."""
+    mentioned = _MENTIONED.match(question)
+    if mentioned:
+        return NewsRequest(mentioned.group("subject"), None)
+    asked = _ASKED.match(question)
+    if asked is None:
+        return None
+    who = (asked.group("who") or asked.group("mentioner") or "").strip()
+    reporter = None if not who or _THE_NEWS_ALONE.match(who) else who
+    return NewsRequest(asked.group("subject"), reporter)
+
+
+def outlet_named(name: str, outlets: Sequence[str]) -> str | None:
+    """The indexed outlet `name` means: "the FT" or "Financial Times" for "Financial Times",
+    "the BBC" for "BBC News" (the name whole, without "News", or its initials). "USA" is
+    not "USA Today"."""
+    wanted = _words(name)
+    if not wanted:
+        return None
+    for outlet in outlets:
+        have = _words(outlet)
+        if wanted in (have, have[:-1] if have[-1:] == ["news"] else have):
+            return outlet
+        if len(wanted) == 1 and len(have) > 1 and wanted[0] == "".join(w[0] for w in have):
+            return outlet
+    return None
+
+
+def looks_like_outlet(name: str) -> bool:
+    """Whether `name` is a publication's rather than a person's ("the New York Times",
+    "CNN", "Reuters"), whether or not it is indexed."""
+    words = _words(name)
+    return bool(words) and (words[-1] in _MASTHEAD_WORDS or " ".join(words) in _OUTLETS)
+
+
+def _words(name: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+", name.lower().replace("’s", "").replace("'s", ""))
+    return words[1:] if words[:1] == ["the"] else words

@@ -1,0 +1,108 @@
+"""Questions about what the articles, or one outlet, report."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.news_requests import NewsRequest, looks_like_outlet, news_request, outlet_named
+from retrieval.service import Newsbot
+
+
+@pytest.mark.parametrize(
+    ("question", "subject", "reporter"),
+    [
+        ("What did the articles say about Ukraine?", "Ukraine", None),
+        ("What do the reports say about North Korea this week?", "North Korea this week", None),
+        ("What can you tell me about Kim?", "Kim", None),
+        ("Did anyone mention nuclear weapons?", "nuclear weapons", None),
+        ("Does any article mention Khrushchev?", "Khrushchev", None),
+        ("How are the papers covering the pact?", "the pact", None),
+        ("Is there anything about South Korea?", "South Korea", None),
+        ("Is China mentioned anywhere?", "China", None),
+        ("What did the FT say about South Korea?", "South Korea", "the FT"),
+        ("What did Arab News report about the pact?", "the pact", "Arab News"),
+        # A person is a reporter too: the service leaves such questions to "what did X say".
+        ("What did Putin say about South Korea?", "South Korea", "Putin"),
+    ],
+)
+def test_a_question_about_the_news_is_read_as_its_subject_and_reporter(
+    question: str, subject: str, reporter: str | None
+) -> None:
+    assert news_request(question) == NewsRequest(subject, reporter)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Putin say?",  # no subject: the speaker's words, whatever they are about
+        "What did the FT say South Korea would do?",
+        "Who said the pact was a mistake?",
+        "How did Seoul react to the pact?",
+        "Which company bought Twitter?",
+    ],
+)
+def test_other_questions_are_not_about_the_news(question: str) -> None:
+    assert news_request(question) is None
+
+
+def test_an_outlet_is_known_by_its_name_its_first_words_or_its_initials() -> None:
+    outlets = ("Arab News", "Financial Times", "BBC News", "New York Times", "USA Today")
+    assert outlet_named("the FT", outlets) == "Financial Times"
+    assert outlet_named("the Financial Times", outlets) == "Financial Times"
+    assert outlet_named("the BBC", outlets) == "BBC News"
+    assert outlet_named("NYT", outlets) == "New York Times"
+    assert outlet_named("Arab News", outlets) == "Arab News"
+    # "the Times" is another paper, not the Financial Times; a person is no outlet.
+    assert outlet_named("the Times", outlets) is None
+    assert outlet_named("Putin", outlets) is None
+    assert outlet_named("the USA", outlets) is None
+
+
+def test_a_publication_looks_like_one_whether_or_not_it_is_indexed() -> None:
+    for name in ("the New York Times", "CNN", "Reuters", "the Daily Mail", "the Washington Post"):
+        assert looks_like_outlet(name), name
+    for name in ("Putin", "Post Malone", "Kim Jong Un", "the Pope"):
+        assert not looks_like_outlet(name), name
+
+
+def test_what_the_articles_say_about_a_subject_is_answered(seeded_bot: Newsbot) -> None:
+    # Read as the words of a speaker called "the articles", these were declined.
+    for question in (
+        "What do the articles say about Ukraine?",
+        "Did anyone mention nuclear weapons?",
+        "Do the articles mention China?",
+    ):
+        answer = seeded_bot.ask(question)
+        assert answer.found, question
+        assert answer.question == question
+
+
+def test_what_an_outlet_said_is_answered_from_its_articles_only(seeded_bot: Newsbot) -> None:
+    answer = seeded_bot.ask("What did the FT say about South Korea?")
+    assert answer.found
+    assert {c.source for c in answer.citations} == {"Financial Times"}
+    answer = seeded_bot.ask("What does Arab News say about Ukraine?")
+    assert answer.found
+    assert {c.source for c in answer.citations} == {"Arab News"}
+    declined = seeded_bot.ask("What did the FT say about cricket?")
+    assert not declined.found
+    assert declined.text == "I couldn't find that in the indexed articles from Financial Times."
+
+
+def test_an_outlet_not_indexed_is_declined_with_the_outlets_there_are(
+    seeded_bot: Newsbot,
+) -> None:
+    # Before, Arab News' sentences on the pact answered for the New York Times.
+    answer = seeded_bot.ask("What did the New York Times say about the pact?")
+    assert not answer.found and not answer.citations
+    assert answer.text == (
+        "None of the indexed articles is from the New York Times; they are from Arab News "
+        "and Financial Times."
+    )
+
+
+def test_search_in_time_filters_both_the_period_and_the_rest(seeded_bot: Newsbot) -> None:
+    where = {"source": "Financial Times"}
+    passages = seeded_bot.search_in_time("Ukraine in June 2024", k=5, where=where)
+    assert passages
+    assert {p.chunk.source for p in passages} == {"Financial Times"}
