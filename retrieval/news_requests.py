@@ -47,6 +47,28 @@ _MENTIONED = re.compile(
     r"(?:been\s+)?mentioned(?:\s+(?:anywhere|at\s+all|in\s+(?:the|any)\s+\w+))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+# Summarize the article about the rats / Tell me about the story on the pact
+_THE_ARTICLE_ON = re.compile(
+    r"^\s*(?:please\s+)?(?:summari[sz]e|sum\s+up|tell\s+(?:me|us)\s+about|show\s+me|"
+    r"give\s+me|what\s+is|what's|whats)\s+(?:the|that|this|an?)\s+(?:news\s+)?"
+    rf"(?:article|story|report|piece)\s+{_ABOUT}\s+(?P<subject>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# What's the FT's take on the pact?
+_TAKE = re.compile(
+    r"^\s*(?:what\s+is|what's|whats)\s+(?P<who>.+?)['’]s?\s+(?:take|view|line|angle|verdict|"
+    rf"coverage|reporting)\s+{_ABOUT}\s+(?P<subject>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# According to the FT, what did Putin say? / What did Putin say, according to the FT?
+_ACCORDING_FIRST = re.compile(
+    r"^\s*according\s+to\s+(?P<who>[^,]+?)\s*,\s*(?P<asked>.+?)\s*$", re.IGNORECASE
+)
+_ACCORDING_LAST = re.compile(
+    r"^\s*(?P<asked>.+?)\s*,?\s+according\s+to\s+(?P<who>[^,]+?)\s*(?P<end>[?.!]*)\s*$",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^(?:the\s+)?[A-Z][\w&.'’\-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’\-]*){0,4}$")
 _THE_NEWS_ALONE = re.compile(rf"^(?:{_THE_NEWS})$", re.IGNORECASE)
 
 # A name ending in one of these is a publication, not a person: "the New York Times".
@@ -61,25 +83,40 @@ _OUTLETS = word_set("bbc cnn ap afp npr pbs nbc abc cbs msnbc ft nyt wsj itv sky
 
 @dataclass(frozen=True)
 class NewsRequest:
-    """A question about what the news reports on `subject` (time words kept: "the pact
-    this week"); `reporter` is the outlet or person named as the reporter, None for the
-    indexed news as a whole ("the articles", "anyone")."""
+    """A question about what the news reports: `asked` is what to ask (a subject, time words
+    kept: "the pact this week"; after "according to the FT", the rest of the question), and
+    `reporter` the outlet or person named as reporting it, None for the indexed news as a
+    whole ("the articles", "anyone")."""
 
-    subject: str
+    asked: str
     reporter: str | None
+    # "…, according to the FT?" cites the outlet rather than asking what it wrote: other
+    # outlets may report what it said, so an outlet not indexed leaves the question as asked.
+    attributed: bool = False
 
 
 def news_request(question: str) -> NewsRequest | None:
-    """What `question` asks the news about and of whom, or None for any other question."""
-    mentioned = _MENTIONED.match(question)
-    if mentioned:
-        return NewsRequest(mentioned.group("subject"), None)
-    asked = _ASKED.match(question)
-    if asked is None:
-        return None
-    who = (asked.group("who") or asked.group("mentioner") or "").strip()
-    reporter = None if not who or _THE_NEWS_ALONE.match(who) else who
-    return NewsRequest(asked.group("subject"), reporter)
+    """What `question` asks the news and of whom, or None for any other question."""
+    for form in (_MENTIONED, _THE_ARTICLE_ON):
+        if found := form.match(question):
+            return NewsRequest(found.group("subject"), None)
+    for form in (_ACCORDING_FIRST, _ACCORDING_LAST):
+        found = form.match(question)
+        # "according to a report compiled by The Economist" names no outlet on its own.
+        if found and _NAME.match(found.group("who")):
+            asked = found.group("asked") + (found.groupdict().get("end") or "")
+            return NewsRequest(asked[:1].upper() + asked[1:], found.group("who"), attributed=True)
+    if found := _TAKE.match(question):
+        return NewsRequest(found.group("subject"), _reporter(found.group("who")))
+    if found := _ASKED.match(question):
+        who = found.group("who") or found.group("mentioner") or ""
+        return NewsRequest(found.group("subject"), _reporter(who))
+    return None
+
+
+def _reporter(who: str) -> str | None:
+    who = who.strip()
+    return None if not who or _THE_NEWS_ALONE.match(who) else who
 
 
 def outlet_named(name: str, outlets: Sequence[str]) -> str | None:

@@ -28,6 +28,7 @@ _TAKES_OBJECT = word_set(
     "tell told promise promised pledge pledged warn warned urge urged announce announced "
     "reveal revealed deny denied admit admitted predict predicted"
 )
+_REACTING = word_set("react reacted respond responded")
 _DANGLING = re.compile(r"(?:^|\s+)(?:about|on|regarding|of|concerning|to)$", re.IGNORECASE)
 # When it was said ("this week", "yesterday", "on Monday", "in June 2024") is the timeframe's
 # business: left in, it hides the speaker ("what did Kim say this week") or joins the topic.
@@ -122,6 +123,10 @@ def parse(question: str) -> Question:
         who = say.group("who").strip()
         said_to = _DANGLING.sub("", say.group("object") or "")  # "warn about?"
         topic = (say.group("topic") or said_to).strip() or None
+        if say.group("verb").lower() in _REACTING:
+            # "How did Seoul react to the pact?": the pact is what was answered, which the
+            # answer need not name ("Seoul said it would consider sending arms").
+            topic = None
         return Question(question, "say", speaker=who, topic=topic)
     # Quiz-style questions set the scene first ("A court ruled ... . How many months was her
     # detention extended?"): the last sentence says what is asked.

@@ -211,13 +211,15 @@ class Newsbot:
         if request is None:
             return question, None
         if request.reporter is None:
-            return request.subject, None
+            return request.asked, None
         sources = self.catalog.current().sources
         outlet = outlet_named(request.reporter, sources)
         if outlet is not None:
-            return request.subject, outlet
-        if looks_like_outlet(request.reporter) and not self.quote_book.find(
-            request.reporter, limit=1
+            return request.asked, outlet
+        if (
+            not request.attributed
+            and looks_like_outlet(request.reporter)
+            and not self.quote_book.find(request.reporter, limit=1)
         ):
             return Answer(asked, _no_articles_from(request.reporter, sources), False)
         return question, None

@@ -467,6 +467,15 @@ def test_what_a_speaker_said_on_a_topic_is_not_others_words_on_it(
     assert taxes.found and "council taxes would not rise" in taxes.text
 
 
+def test_how_someone_reacted_to_something_need_not_name_it(seeded_bot: Newsbot) -> None:
+    # What Seoul answered with does not name the pact; read as "what did South Korea say
+    # about the pact" the question was declined for want of its words on the pact.
+    assert parse("How did South Korea react to the pact?").topic is None
+    assert parse("What did South Korea say about the pact?").topic == "the pact"
+    answer = seeded_bot.ask("How did South Korea react to the pact?")
+    assert answer.found and "South Korea responded by declaring" in answer.text
+
+
 def test_a_caption_that_repeats_a_sentence_is_quoted_once(seeded_bot: Newsbot) -> None:
     # The Guardian seed repeats its body's sentence as a photo caption, with other quote
     # marks and without the place; both were quoted, one after the other.

@@ -21,14 +21,27 @@ from retrieval.service import Newsbot
         ("Is China mentioned anywhere?", "China", None),
         ("What did the FT say about South Korea?", "South Korea", "the FT"),
         ("What did Arab News report about the pact?", "the pact", "Arab News"),
+        ("What's the FT's take on the pact?", "the pact", "the FT"),
+        ("Summarize the article about the rats", "the rats", None),
         # A person is a reporter too: the service leaves such questions to "what did X say".
         ("What did Putin say about South Korea?", "South Korea", "Putin"),
     ],
 )
-def test_a_question_about_the_news_is_read_as_its_subject_and_reporter(
+def test_a_question_about_the_news_is_read_as_what_it_asks_and_of_whom(
     question: str, subject: str, reporter: str | None
 ) -> None:
     assert news_request(question) == NewsRequest(subject, reporter)
+
+
+def test_according_to_an_outlet_attributes_the_rest_of_the_question() -> None:
+    expected = NewsRequest("What did Putin say?", "the FT", attributed=True)
+    assert news_request("According to the FT, what did Putin say?") == expected
+    assert news_request("What did Putin say, according to the FT?") == expected
+    # A source described rather than named is no reporter to filter by.
+    assert (
+        news_request("Which city is the most liveable, according to a report by The Economist?")
+        is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -87,6 +100,26 @@ def test_what_an_outlet_said_is_answered_from_its_articles_only(seeded_bot: News
     declined = seeded_bot.ask("What did the FT say about cricket?")
     assert not declined.found
     assert declined.text == "I couldn't find that in the indexed articles from Financial Times."
+
+
+def test_according_to_an_outlet_is_answered_from_its_articles(seeded_bot: Newsbot) -> None:
+    for question, outlet in (
+        ("According to Arab News, what did Putin say?", "Arab News"),
+        ("What did Putin say, according to the FT?", "Financial Times"),
+        ("What's the FT's take on the pact?", "Financial Times"),
+    ):
+        answer = seeded_bot.ask(question)
+        assert answer.found, question
+        assert {c.source for c in answer.citations} == {outlet}, question
+    # Other outlets may report what one not indexed said: the question stays as asked.
+    answer = seeded_bot.ask("According to the New York Times, what did Putin say?")
+    assert answer.found and "None of the indexed articles" not in answer.text
+
+
+def test_summarize_the_article_about_a_subject(seeded_bot: Newsbot) -> None:
+    answer = seeded_bot.ask("Summarize the article about the rats")
+    assert answer.found
+    assert all("rats" in c.title for c in answer.citations)
 
 
 def test_an_outlet_not_indexed_is_declined_with_the_outlets_there_are(
