@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 from bisect import bisect_left, bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
 from retrieval.lexical import LexicalIndex
 from retrieval.manifest import Manifest
-from retrieval.models import Chunk, published_ordinal
+from retrieval.models import ArticleInfo, Chunk, published_ordinal
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,50 @@ class Snapshot:
         question that names an outlet, not with every snapshot."""
         counts = Counter(chunk.source for chunk in self.chunks.values() if chunk.source)
         return tuple(source for source, _ in counts.most_common())
+
+    def newest_from(
+        self, source: str, limit: int, *, first: str | None = None, last: str | None = None
+    ) -> list[ArticleInfo]:
+        """`Manifest.newest` over one outlet's articles: the `limit` most recently published,
+        newest first, between the ISO days `first` and `last` when given; undated ones last,
+        and only when no period is asked for."""
+        dated = first is not None or last is not None
+        return [
+            info
+            for info in self._articles_by_source.get(source, [])
+            if not dated
+            or (
+                info.published is not None
+                and (first is None or info.published[:10] >= first)
+                and (last is None or info.published[:10] <= last)
+            )
+        ][:limit]
+
+    @cached_property
+    def _articles_by_source(self) -> dict[str, list[ArticleInfo]]:
+        # Built on the first question for one outlet's news, not with every snapshot.
+        counts = Counter(chunk.article_id for chunk in self.chunks.values())
+        first_chunks: dict[str, Chunk] = {}
+        for chunk in self.chunks.values():
+            first_chunks.setdefault(chunk.article_id, chunk)
+        by_source: dict[str, list[ArticleInfo]] = defaultdict(list)
+        for article_id, chunk in first_chunks.items():
+            if chunk.source:
+                by_source[chunk.source].append(
+                    ArticleInfo(
+                        article_id,
+                        chunk.title,
+                        chunk.source,
+                        chunk.published,
+                        chunk.url,
+                        counts[article_id],
+                    )
+                )
+        for infos in by_source.values():
+            # Newest first, undated last, ties by headline: the manifest's order.
+            infos.sort(key=lambda info: info.title)
+            infos.sort(key=lambda info: info.published or "", reverse=True)
+        return dict(by_source)
 
     @cached_property
     def _by_day(self) -> tuple[list[int], list[str]]:

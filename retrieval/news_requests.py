@@ -135,6 +135,35 @@ def outlet_named(name: str, outlets: Sequence[str]) -> str | None:
     return None
 
 
+def outlet_mentioned(question: str, outlets: Sequence[str]) -> tuple[str, str] | None:
+    """The indexed outlet `question` names and the question without it: ("Financial Times",
+    "What's new?") for "What's new from the FT?". A one-word name must be written as the
+    outlet writes it, so "this week" is not The Week."""
+    for outlet in outlets:
+        words = outlet.split()
+        if words[:1] and words[0].lower() == "the":
+            words = words[1:]
+        if not words:
+            continue
+        names = [" ".join(words)]
+        if len(words) > 1 and words[-1].lower() == "news":
+            names.append(" ".join(words[:-1]))
+        if len(words) > 1:
+            names.append("".join(w[0] for w in words).upper())  # "FT", only in capitals
+        for name in names:
+            # Typed in lower case, only a name of several words or a long acronym is safe.
+            loose = len(name.split()) > 1 or (name.isupper() and len(name) > 2)
+            spelled = r"\s+".join(re.escape(word) for word in name.split())
+            pattern = re.compile(
+                rf"(?:\s*\b(?i:from|in|by|at|on|of)\s+)?\b(?i:the\s+)?"
+                rf"{'(?i:' if loose else '(?:'}{spelled})(?:['’]s)?(?!\w)"
+            )
+            if found := pattern.search(question):
+                rest = f"{question[: found.start()]} {question[found.end() :]}"
+                return outlet, " ".join(rest.split())
+    return None
+
+
 def looks_like_outlet(name: str) -> bool:
     """Whether `name` is a publication's rather than a person's ("the New York Times",
     "CNN", "Reuters"), whether or not it is indexed."""

@@ -292,6 +292,12 @@ def is_digest(question: str) -> bool:
     return any(w in _ASKING for w in words)
 
 
+def asks_for_news(question: str) -> bool:
+    """Whether `question` has a word asking for news ("new", "latest", "headlines"): a
+    digest may also name an outlet ("What's new from the FT?")."""
+    return any(w.replace("’", "'") in _ASKING for w in _WORD.findall(question.lower()))
+
+
 def contextualize(question: str, previous: str | None) -> str:
     """Rewrite a follow-up ("and what did Kim say?") in the light of the previous question.
 

@@ -13,14 +13,26 @@ from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from retrieval.answer_config import AnswerConfig
 from retrieval.answering import NOT_FOUND, Answerer
-from retrieval.catalog import Catalog
+from retrieval.catalog import Catalog, Snapshot
 from retrieval.digest import digest
 from retrieval.embedding import Embedder
 from retrieval.errors import ClosedError, DataDirError
 from retrieval.manifest import Manifest
 from retrieval.models import Answer, Article, ArticleInfo, IndexStats, IngestReport, Passage
-from retrieval.news_requests import looks_like_outlet, news_request, outlet_named
-from retrieval.questions import Question, contextualize, is_digest, parse, validate
+from retrieval.news_requests import (
+    looks_like_outlet,
+    news_request,
+    outlet_mentioned,
+    outlet_named,
+)
+from retrieval.questions import (
+    Question,
+    asks_for_news,
+    contextualize,
+    is_digest,
+    parse,
+    validate,
+)
 from retrieval.quote_requests import QuoteSearch, search_quotes
 from retrieval.quotes import Quote, QuoteBook
 from retrieval.search import HybridSearcher, SearchConfig
@@ -183,6 +195,9 @@ class Newsbot:
         effective = contextualize(asked, validate(previous) if previous else None)
         if is_digest(effective):
             return digest(asked, self.manifest, timeframe(effective, today))
+        newest = self._outlet_digest(asked, effective, today)
+        if newest is not None:
+            return newest
         read = self._news_request(asked, effective)
         if isinstance(read, Answer):
             return read
@@ -200,6 +215,23 @@ class Newsbot:
         if effective != asked:
             answer = Answer(asked, answer.text, answer.found, answer.citations)
         return answer
+
+    def _outlet_digest(self, asked: str, question: str, today: date | None) -> Answer | None:
+        """ "What's new from the FT?", "Arab News headlines", "What did the FT say?": the
+        leads of the newest articles, as for "What's new?", from that outlet only."""
+        said = parse(question)
+        whole = said.kind == "say" and said.speaker is not None and not said.topic
+        if not whole and not asks_for_news(question):
+            return None  # the cheap test first: most questions ask about something
+        snapshot = self.catalog.current()
+        named = outlet_mentioned(question, snapshot.sources)
+        if named is None:
+            return None
+        outlet, rest = named
+        if not is_digest(rest) and not (whole and outlet_named(said.speaker or "", (outlet,))):
+            return None
+        articles = _OutletArticles(snapshot, self.manifest, outlet)
+        return digest(asked, articles, timeframe(question, today))
 
     def _news_request(self, asked: str, question: str) -> tuple[str, str | None] | Answer:
         """The question to answer and the outlet to answer it from. "What do the articles say
@@ -343,6 +375,23 @@ class Newsbot:
 def _parsed(question: str, period: Timeframe) -> Question:
     """`question` as the answerer reads it, "latest" taken from its timeframe."""
     return replace(parse(question), latest=period.latest)
+
+
+class _OutletArticles:
+    """The newest articles of one outlet, for `digest`."""
+
+    def __init__(self, snapshot: Snapshot, manifest: Manifest, outlet: str) -> None:
+        self._snapshot = snapshot
+        self._manifest = manifest
+        self._outlet = outlet
+
+    def newest(
+        self, limit: int, *, first: str | None = None, last: str | None = None
+    ) -> list[ArticleInfo]:
+        return self._snapshot.newest_from(self._outlet, limit, first=first, last=last)
+
+    def article(self, article_id: str) -> Article | None:
+        return self._manifest.article(article_id)
 
 
 def _no_articles_from(name: str, sources: Sequence[str]) -> str:

@@ -12,6 +12,7 @@ import pytest
 from retrieval.answering import NOT_FOUND
 from retrieval.digest import UNDATED_NOTE
 from retrieval.models import LIST_ITEM
+from retrieval.news_requests import outlet_mentioned
 from retrieval.questions import is_digest
 from retrieval.service import Newsbot
 
@@ -59,6 +60,33 @@ def test_the_latest_news_is_the_newest_articles_leads(seeded_bot: Newsbot) -> No
         assert not citation.quote.startswith(LIST_ITEM.strip())
         assert re.search(r"[.!?][\"”’')]*$", citation.quote), citation.quote
         assert f"{citation.quote} [{citation.n}]" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "outlet"),
+    [
+        ("What's new from the FT?", "Financial Times"),
+        ("What did the FT say?", "Financial Times"),
+        ("arab news headlines", "Arab News"),
+        ("What's the latest news from Arab News?", "Arab News"),
+    ],
+)
+def test_the_news_of_one_outlet_is_its_newest_articles_leads(
+    seeded_bot: Newsbot, question: str, outlet: str
+) -> None:
+    answer = seeded_bot.ask(question, today=date(2025, 7, 18))
+    assert answer.found, question
+    assert {c.source for c in answer.citations} == {outlet}
+    everything = seeded_bot.ask("What's the latest news?", today=date(2025, 7, 18))
+    theirs = [c.article_id for c in everything.citations if c.source == outlet]
+    # The same leads, in the same order, as the outlet's among all the news.
+    assert [c.article_id for c in answer.citations][: len(theirs)] == theirs
+
+
+def test_this_week_is_not_the_outlet_called_the_week() -> None:
+    assert outlet_mentioned("What happened this week?", ("The Week",)) is None
+    assert outlet_mentioned("The Week headlines", ("The Week",)) == ("The Week", "headlines")
+    assert outlet_mentioned("What is 10 ft long?", ("Financial Times",)) is None
 
 
 def test_this_weeks_news_holds_only_this_weeks_articles(seeded_bot: Newsbot) -> None:
