@@ -286,7 +286,7 @@ _ASKING = word_set("news latest newest new headline headlines stories happened h
 def is_digest(question: str) -> bool:
     """Whether `question` asks what is new rather than about something: every word is about
     news, time or asking, and at least one asks for news ("What's new?", not "Who?")."""
-    words = [w.replace("’", "'") for w in _WORD.findall(question.lower())]
+    words = _plain_words(question)
     if not words or any(w not in NEWS_WORDS and w not in STOPWORDS for w in words):
         return False
     return any(w in _ASKING for w in words)
@@ -295,7 +295,12 @@ def is_digest(question: str) -> bool:
 def asks_for_news(question: str) -> bool:
     """Whether `question` has a word asking for news ("new", "latest", "headlines"): a
     digest may also name an outlet ("What's new from the FT?")."""
-    return any(w.replace("’", "'") in _ASKING for w in _WORD.findall(question.lower()))
+    return any(w in _ASKING for w in _plain_words(question))
+
+
+def _plain_words(question: str) -> list[str]:
+    """The lower-cased words of `question`, a typographic apostrophe made plain."""
+    return [w.replace("’", "'") for w in _WORD.findall(question.lower())]
 
 
 def contextualize(question: str, previous: str | None) -> str:
