@@ -68,6 +68,21 @@ _ACCORDING_LAST = re.compile(
     r"^\s*(?P<asked>.+?)\s*,?\s+according\s+to\s+(?P<who>[^,]+?)\s*(?P<end>[?.!]*)\s*$",
     re.IGNORECASE,
 )
+# Follow-ups: "And about Seoul?" changes the subject; "What about the BBC?" or "And Arab
+# News?" may change either side.
+_AND_ABOUT = re.compile(
+    r"^\s*(?:and|so|ok(?:ay)?,?)\s+(?:about|on|regarding|concerning)\s+"
+    r"(?P<other>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_WHAT_ABOUT = re.compile(
+    r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(?:(?:from|in)\s+)?"
+    r"(?P<other>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_AND_NAME = re.compile(r"^\s*and\s+(?:(?:from|in)\s+)?(?P<other>.+?)\s*[?.!]*\s*$", re.IGNORECASE)
+# "What about it?" points back at the previous question's subject rather than a new one.
+_BACK = word_set("it that this him her them those these")
 _NAME = re.compile(r"^(?:the\s+)?[A-Z][\w&.'’\-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’\-]*){0,4}$")
 _THE_NEWS_ALONE = re.compile(rf"^(?:{_THE_NEWS})$", re.IGNORECASE)
 
@@ -79,6 +94,17 @@ _MASTHEAD_WORDS = word_set(
 )
 # Outlets known by a name without such a word.
 _OUTLETS = word_set("bbc cnn ap afp npr pbs nbc abc cbs msnbc ft nyt wsj itv sky dw xinhua tass")
+# Names read with "the" in a sentence ("from the Financial Times", "the BBC"); "Arab News",
+# "Reuters" and "CNN" go without.
+_THE_BEFORE = (_MASTHEAD_WORDS - word_set("news reuters bloomberg politico axios")) | word_set(
+    "bbc ft ap nyt wsj"
+)
+# "from CNN", "from the Washington Post": a capitalised name after a preposition, or leading
+# a request ("CNN headlines"), that may be an outlet nobody indexed.
+_NAMED_OUTLET = re.compile(
+    r"(?:\b(?i:from|in|by|at|on|of)\s+|^\s*)(?P<name>(?:(?i:the)\s+)?[A-Z][\w&.'’\-]*"
+    r"(?:\s+[A-Z][\w&.'’\-]*){0,4}?)(?:['’]s)?(?=\s+(?i:headlines|news|stories|latest)\b|\s*[?.!]*\s*$)"
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +137,27 @@ def news_request(question: str) -> NewsRequest | None:
     if found := _ASKED.match(question):
         who = found.group("who") or found.group("mentioner") or ""
         return NewsRequest(found.group("subject"), _reporter(who))
+    return None
+
+
+def switched_follow_up(question: str, previous: str) -> str | None:
+    """A follow-up that changes one side of a question about what someone reported: "And
+    about South Korea?" after "What did the FT say about the pact?" asks the FT about South
+    Korea; "And Arab News?" asks Arab News about the pact. None for any other follow-up."""
+    before = news_request(previous)
+    if before is None or before.attributed:
+        return None
+    reporter = before.reporter or "the articles"
+    if found := _AND_ABOUT.match(question):
+        return f"What did {reporter} say about {found.group('other')}?"
+    found = _WHAT_ABOUT.match(question) or _AND_NAME.match(question)
+    other = found.group("other") if found else ""
+    if _NAME.match(other) and looks_like_outlet(other):
+        return f"What did {other} say about {before.asked}?"
+    about_other = found is not None and found.re is _WHAT_ABOUT and not set(_words(other)) <= _BACK
+    # "What about Kim?" after Putin's words may ask what Kim said: left to the older reading.
+    if about_other and (before.reporter is None or looks_like_outlet(before.reporter)):
+        return f"What did {reporter} say about {other}?"
     return None
 
 
@@ -161,6 +208,24 @@ def outlet_mentioned(question: str, outlets: Sequence[str]) -> tuple[str, str] |
             if found := pattern.search(question):
                 rest = f"{question[: found.start()]} {question[found.end() :]}"
                 return outlet, " ".join(rest.split())
+    return None
+
+
+def outlet_in_prose(name: str) -> str:
+    """`name` as a sentence writes it: "the Financial Times", "the BBC", "Arab News"."""
+    words = _words(name)
+    if not words or name.lower().startswith("the ") or words[-1] not in _THE_BEFORE:
+        return name
+    return f"the {name}"
+
+
+def outlet_like_mentioned(question: str) -> tuple[str, str] | None:
+    """A name in `question` that looks like a publication, indexed or not, and the question
+    without it: ("CNN", "What's new?") for "What's new from CNN?"."""
+    for found in _NAMED_OUTLET.finditer(question):
+        if looks_like_outlet(found.group("name")):
+            rest = f"{question[: found.start()]} {question[found.end() :]}"
+            return found.group("name"), " ".join(rest.split())
     return None
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError
 from retrieval.lexical import STOPWORDS, terms, word_set
+from retrieval.news_requests import switched_follow_up
 
 MAX_QUESTION_CHARS = 2_000
 
@@ -275,12 +276,18 @@ NEWS_WORDS = word_set(
     happened happening happen going on going's what's whats anything something today today's
     tonight yesterday week weekend month year this last past recent recently lately now
     currently current summary summarize summarise brief briefing digest roundup overview
+    recap rundown highlights key points catch
     tell give show me us please hi hello hey any anything's there there's so far
     monday tuesday wednesday thursday friday saturday sunday morning evening
     """
 )
 _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
-_ASKING = word_set("news latest newest new headline headlines stories happened happening")
+_ASKING = word_set(
+    "news latest newest new headline headlines stories happened happening summary summarize "
+    "summarise brief briefing digest roundup overview recap rundown highlights points catch"
+)
+# "Summarize it" or "What's new on that?" after a question asks about its subject.
+_BACK_REFERENCE = re.compile(r"\b(?:it|this|that|those|these|them)\b", re.IGNORECASE)
 
 
 def is_digest(question: str) -> bool:
@@ -308,9 +315,13 @@ def contextualize(question: str, previous: str | None) -> str:
 
     A question that names its own subject and has no back-reference is left alone.
     """
-    # "headlines" or "What's the latest news?" after a question on Russia asks what is new.
-    if not previous or is_digest(question) or not _is_follow_up(question):
+    if not previous or not _is_follow_up(question):
         return question
+    # "headlines" or "What's the latest news?" after a question on Russia asks what is new.
+    if is_digest(question) and not _BACK_REFERENCE.search(_WHEN_SAID.sub("", question)):
+        return question
+    if switched := switched_follow_up(question, previous):
+        return switched
     now = parse(question)
     before = parse(previous)
     if now.kind == "say":

@@ -22,6 +22,8 @@ from retrieval.models import Answer, Article, ArticleInfo, IndexStats, IngestRep
 from retrieval.news_requests import (
     looks_like_outlet,
     news_request,
+    outlet_in_prose,
+    outlet_like_mentioned,
     outlet_mentioned,
     outlet_named,
 )
@@ -211,7 +213,9 @@ class Newsbot:
         else:
             answer = self._stale_without_period(asked, effective, period, k, today, where) or answer
         if outlet and answer.text == NOT_FOUND:
-            answer = Answer(asked, f"{NOT_FOUND.removesuffix('.')} from {outlet}.", False)
+            answer = Answer(
+                asked, f"{NOT_FOUND.removesuffix('.')} from {outlet_in_prose(outlet)}.", False
+            )
         if effective != asked:
             answer = Answer(asked, answer.text, answer.found, answer.citations)
         return answer
@@ -226,12 +230,27 @@ class Newsbot:
         snapshot = self.catalog.current()
         named = outlet_mentioned(question, snapshot.sources)
         if named is None:
-            return None
+            return self._unindexed_outlet_digest(asked, question, said.speaker if whole else None)
         outlet, rest = named
         if not is_digest(rest) and not (whole and outlet_named(said.speaker or "", (outlet,))):
             return None
         articles = _OutletArticles(snapshot, self.manifest, outlet)
         return digest(asked, articles, timeframe(question, today))
+
+    def _unindexed_outlet_digest(
+        self, asked: str, question: str, speaker: str | None
+    ) -> Answer | None:
+        """ "What's new from CNN?" with no CNN article indexed: the outlets there are, rather
+        than a decline that leaves the asker guessing whether CNN had no news."""
+        name = speaker
+        if name is None:
+            mentioned = outlet_like_mentioned(question)
+            if mentioned is None or not is_digest(mentioned[1]):
+                return None
+            name = mentioned[0]
+        if not looks_like_outlet(name) or self.quote_book.find(name, limit=1):
+            return None  # "the Royal Mail" may be a company the articles quote
+        return Answer(asked, _no_articles_from(name, self.catalog.current().sources), False)
 
     def _news_request(self, asked: str, question: str) -> tuple[str, str | None] | Answer:
         """The question to answer and the outlet to answer it from. "What do the articles say
@@ -399,7 +418,7 @@ def _no_articles_from(name: str, sources: Sequence[str]) -> str:
     articles is from the New York Times; they are from Arab News and Financial Times.")."""
     if not sources:
         return f"None of the indexed articles is from {name}."
-    shown = list(sources[:_OUTLETS_LISTED])
+    shown = [outlet_in_prose(source) for source in sources[:_OUTLETS_LISTED]]
     if len(sources) > len(shown):
         shown.append(f"{len(sources) - len(shown)} more outlets")
     listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"

@@ -27,6 +27,9 @@ from retrieval.service import Newsbot
         "What happened this week?",
         "Any news today?",
         "What are the top stories?",
+        "Give me a summary",
+        "What are the main points?",
+        "Catch me up",
     ],
 )
 def test_questions_without_a_topic_ask_for_the_news(question: str) -> None:
@@ -41,10 +44,21 @@ def test_questions_without_a_topic_ask_for_the_news(question: str) -> None:
         "Any news about Russia?",
         "What happened to Kim?",
         "What did Putin say this week?",
+        "Give me a summary of the pact",
+        "What points did Putin make?",
     ],
 )
 def test_a_question_with_a_topic_or_no_news_word_is_answered_as_usual(question: str) -> None:
     assert not is_digest(question)
+
+
+def test_a_summary_without_a_subject_is_the_latest_news(seeded_bot: Newsbot) -> None:
+    # It had quoted one sentence that happened to hold "giving", from a protester's story.
+    today = date(2025, 7, 18)
+    summary = seeded_bot.ask("Give me a summary", today=today)
+    latest = seeded_bot.ask("What's the latest news?", today=today)
+    assert summary.found
+    assert summary.text == latest.text
 
 
 def test_the_latest_news_is_the_newest_articles_leads(seeded_bot: Newsbot) -> None:

@@ -79,6 +79,13 @@ def test_a_conversation_keeps_its_subject_past_the_first_follow_up() -> None:
     assert follow_up(long, PUTIN) == " ".join(long.split())
 
 
-@pytest.mark.parametrize("asked", ["headlines", "What's the latest news?", "What's new?"])
+@pytest.mark.parametrize(
+    "asked", ["headlines", "What's the latest news?", "What's new?", "Give me a summary"]
+)
 def test_asking_what_is_new_is_never_a_follow_up(asked: str) -> None:
     assert contextualize(asked, "Any news about Russia?") == asked
+
+
+@pytest.mark.parametrize("asked", ["Summarize it", "What's new on that?"])
+def test_a_summary_of_it_asks_about_the_previous_subject(asked: str) -> None:
+    assert contextualize(asked, PUTIN) == f"{asked.rstrip('?')} (Putin South Korea)?"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.news_requests import NewsRequest, looks_like_outlet, news_request, outlet_named
+from retrieval.news_requests import (
+    NewsRequest,
+    looks_like_outlet,
+    news_request,
+    outlet_in_prose,
+    outlet_named,
+    switched_follow_up,
+)
+from retrieval.questions import contextualize
 from retrieval.service import Newsbot
 
 
@@ -99,7 +107,7 @@ def test_what_an_outlet_said_is_answered_from_its_articles_only(seeded_bot: News
     assert {c.source for c in answer.citations} == {"Arab News"}
     declined = seeded_bot.ask("What did the FT say about cricket?")
     assert not declined.found
-    assert declined.text == "I couldn't find that in the indexed articles from Financial Times."
+    assert declined.text == "I couldn't find that in the indexed articles from the Financial Times."
 
 
 def test_according_to_an_outlet_is_answered_from_its_articles(seeded_bot: Newsbot) -> None:
@@ -130,8 +138,94 @@ def test_an_outlet_not_indexed_is_declined_with_the_outlets_there_are(
     assert not answer.found and not answer.citations
     assert answer.text == (
         "None of the indexed articles is from the New York Times; they are from Arab News "
-        "and Financial Times."
+        "and the Financial Times."
     )
+
+
+@pytest.mark.parametrize(
+    "question", ["What's new from CNN?", "Reuters headlines", "What did CNN say?"]
+)
+def test_news_from_an_outlet_not_indexed_names_the_outlets_there_are(
+    seeded_bot: Newsbot, question: str
+) -> None:
+    answer = seeded_bot.ask(question)
+    assert not answer.found and not answer.citations
+    assert answer.text.startswith("None of the indexed articles is from "), answer.text
+    assert answer.text.endswith("they are from Arab News and the Financial Times.")
+
+
+def test_an_outlet_is_named_as_a_sentence_writes_it() -> None:
+    assert outlet_in_prose("Financial Times") == "the Financial Times"
+    assert outlet_in_prose("BBC") == "the BBC"
+    assert outlet_in_prose("The Week") == "The Week"
+    assert outlet_in_prose("Arab News") == "Arab News"
+    assert outlet_in_prose("CNN") == "CNN"
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "meant"),
+    [
+        (
+            "What did the FT say about the pact?",
+            "And about South Korea?",
+            "What did the FT say about South Korea?",
+        ),
+        (
+            "What did the FT say about the pact?",
+            "What about South Korea?",
+            "What did the FT say about South Korea?",
+        ),
+        (
+            "What did the FT say about the pact?",
+            "And Arab News?",
+            "What did Arab News say about the pact?",
+        ),
+        (
+            "What did the FT say about the pact this week?",
+            "what about the BBC?",
+            "What did the BBC say about the pact this week?",
+        ),
+        (
+            "What did Putin say about the pact?",
+            "and about South Korea?",
+            "What did Putin say about South Korea?",
+        ),
+        (
+            "What do the articles say about Ukraine?",
+            "And about Russia?",
+            "What did the articles say about Russia?",
+        ),
+        (
+            "What do the articles say about Ukraine?",
+            "What about Russia?",
+            "What did the articles say about Russia?",
+        ),
+    ],
+)
+def test_a_follow_up_keeps_whom_or_what_it_does_not_change(
+    previous: str, question: str, meant: str
+) -> None:
+    assert contextualize(question, previous) == meant
+
+
+def test_a_follow_up_that_changes_nothing_named_is_not_rewritten() -> None:
+    # Kim may be the next speaker or Putin's subject: left to the older reading.
+    assert switched_follow_up("What about Kim?", "What did Putin say about the pact?") is None
+    assert switched_follow_up("And what about it?", "What did the FT say about the pact?") is None
+    assert switched_follow_up("And about Ohio?", "Who won the election?") is None
+
+
+def test_a_follow_up_to_an_outlet_question_is_answered_from_that_outlet(
+    seeded_bot: Newsbot,
+) -> None:
+    previous = "What did the FT say about the pact?"
+    answer = seeded_bot.ask("And about South Korea?", previous=previous)
+    assert answer.found
+    assert {c.source for c in answer.citations} == {"Financial Times"}
+    assert answer.question == "And about South Korea?"
+    answer = seeded_bot.ask("And Arab News?", previous=previous)
+    assert answer.found
+    assert {c.source for c in answer.citations} == {"Arab News"}
 
 
 def test_search_in_time_filters_both_the_period_and_the_rest(seeded_bot: Newsbot) -> None:
