@@ -10,7 +10,8 @@ Five lines from nothing to a cited answer::
 
 Who said what: `bot.quotes("Putin", "South Korea")`, or `bot.find_quotes("putin korea")`
 for a request typed as one line. For LangChain, `NewsRetriever(searcher=bot.searcher)` is a
-`BaseRetriever`.
+`BaseRetriever` over passages, and `NewsAnswerRetriever(bot=bot)` one over the cited
+sentences that returns nothing when the articles don't answer.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from retrieval.models import (
 from retrieval.questions import MAX_QUESTION_CHARS, asks_for_help, follow_up, validate
 from retrieval.quote_requests import QuoteSearch, names_someone
 from retrieval.quotes import Quote
-from retrieval.retriever import NewsRetriever
+from retrieval.retriever import NewsAnswerRetriever, NewsRetriever
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.service import Newsbot
 from retrieval.settings import Settings, load_settings, settings_problems
@@ -70,6 +71,7 @@ __all__ = [
     "InputError",
     "ModelLoadError",
     "NestedWriteError",
+    "NewsAnswerRetriever",
     "NewsRetriever",
     "Newsbot",
     "NewsbotError",

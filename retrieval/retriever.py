@@ -1,8 +1,10 @@
-"""`NewsRetriever`: the hybrid search as a LangChain `BaseRetriever`."""
+"""LangChain retrievers: `NewsRetriever` (the hybrid search) and `NewsAnswerRetriever` (the
+cited answer)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -11,9 +13,10 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from retrieval.errors import InputError
-from retrieval.models import Passage
+from retrieval.models import Answer, Citation, Passage
 from retrieval.questions import validate
 from retrieval.search import HybridSearcher
+from retrieval.service import Newsbot
 
 logger = logging.getLogger(__name__)
 
@@ -78,3 +81,51 @@ class NewsRetriever(BaseRetriever):
         else:
             passages = self.searcher.search(query, k=k, where=where)
         return [passage_document(p) for p in passages]
+
+
+def citation_document(citation: Citation, answer: Answer) -> Document:
+    """A LangChain Document for one citation: the quoted sentences, with the answer's text
+    and the citation's fields as metadata."""
+    return Document(
+        page_content=citation.quote,
+        metadata={
+            **{k: v for k, v in citation.to_dict().items() if k != "quote"},
+            "answer": answer.text,
+        },
+    )
+
+
+class NewsAnswerRetriever(BaseRetriever):
+    """The sentences that answer a query, one Document per citation of `Newsbot.ask`, and
+    none when the indexed articles don't answer it: a chain built on it never hands a model
+    unrelated passages to improvise from. Periods, outlets ("What did the FT say about …")
+    and who-said-what are read as `ask` reads them.
+
+    >>> from retrieval import Newsbot, NewsAnswerRetriever
+    >>> retriever = NewsAnswerRetriever(bot=Newsbot.open())              # doctest: +SKIP
+    >>> [d.metadata["source"] for d in retriever.invoke("What did Putin say about South Korea?")]
+    ... # doctest: +SKIP
+    ['Financial Times', 'Arab News']
+    >>> retriever.invoke("What's the weather in Paris?")                  # doctest: +SKIP
+    []
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    bot: Newsbot
+    k: int = Field(default=5, ge=5, le=MAX_K)
+
+    def _get_relevant_documents(
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        previous: str | None = None,
+        today: date | None = None,
+        **_: Any,
+    ) -> list[Document]:
+        """`retriever.invoke(query, previous=..., today=...)` as for `Newsbot.ask`."""
+        answer = self.bot.ask(query, k=self.k, previous=previous, today=today)
+        if not answer.found:
+            return []
+        return [citation_document(c, answer) for c in answer.citations]

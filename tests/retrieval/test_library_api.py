@@ -15,6 +15,7 @@ from retrieval import (
     ClosedError,
     InputError,
     NestedWriteError,
+    NewsAnswerRetriever,
     Newsbot,
     NewsRetriever,
     SearchConfig,
@@ -221,6 +222,28 @@ def test_one_call_may_ask_the_retriever_for_other_k_or_filter(seeded_bot: Newsbo
         retriever.invoke(QUERY, k=51)
     with pytest.raises(BadLimitError):
         retriever.invoke(QUERY, k=0)
+
+
+def test_the_answer_retriever_gives_the_cited_sentences_or_nothing(seeded_bot: Newsbot) -> None:
+    retriever = NewsAnswerRetriever(bot=seeded_bot)
+    question = "What did Putin say about South Korea?"
+    answer = seeded_bot.ask(question)
+    documents = retriever.invoke(question)
+    assert [d.page_content for d in documents] == [c.quote for c in answer.citations]
+    assert [d.metadata["n"] for d in documents] == [c.n for c in answer.citations]
+    assert {d.metadata["answer"] for d in documents} == {answer.text}
+    assert all(d.metadata["title"] and d.metadata["source"] for d in documents)
+    # The plain retriever hands back five passages for anything; this one declines.
+    assert len(NewsRetriever(searcher=seeded_bot.searcher).invoke("cricket scores")) == 5
+    assert retriever.invoke("What were the cricket scores?") == []
+
+
+def test_the_answer_retriever_reads_follow_ups(seeded_bot: Newsbot) -> None:
+    retriever = NewsAnswerRetriever(bot=seeded_bot)
+    documents = retriever.invoke(
+        "And about South Korea?", previous="What did the FT say about the pact?"
+    )
+    assert documents and {d.metadata["source"] for d in documents} == {"Financial Times"}
 
 
 def test_open_takes_the_configs(embedder: Any, tmp_path: Path) -> None:
