@@ -171,9 +171,12 @@ class BotHandlers:
                 f"Please try again in {math.ceil(wait)} s.",
             )
             return
-        previous = await asyncio.to_thread(self.store.last_question, chat_id)
+        # Channel posts and the like have no sender: they share one conversation.
+        asker = user.id if user is not None else 0
+        topic = thread_id(message)
+        previous = await asyncio.to_thread(self.store.last_question, chat_id, asker, topic)
         try:
-            async with keep_typing(context.bot, chat_id, message_thread_id=thread_id(message)):
+            async with keep_typing(context.bot, chat_id, message_thread_id=topic):
                 answer = await asyncio.to_thread(
                     self.newsbot.ask, question, k=self.k, previous=previous
                 )
@@ -181,7 +184,7 @@ class BotHandlers:
             await reply_to(message, str(err))
             return
         await asyncio.to_thread(
-            self.store.remember_question, chat_id, follow_up(question, previous)
+            self.store.remember_question, chat_id, asker, follow_up(question, previous), topic
         )
         await self._send_answer(message, answer)
 

@@ -1,4 +1,4 @@
-"""SQLite memory behind buttons and follow-ups: answers, /quotes requests, last questions."""
+"""SQLite memory behind buttons and follow-ups: answers, /quotes requests, conversations."""
 
 from __future__ import annotations
 
@@ -41,10 +41,15 @@ CREATE TABLE IF NOT EXISTS quote_requests (
     request TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS quote_requests_created ON quote_requests (created);
-CREATE TABLE IF NOT EXISTS last_questions (
-    chat_id INTEGER PRIMARY KEY,
+-- One chat-wide last question (before 2026-11-25) mixed up a group's conversations.
+DROP TABLE IF EXISTS last_questions;
+CREATE TABLE IF NOT EXISTS conversations (
+    chat_id INTEGER NOT NULL,
+    thread_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
     question TEXT NOT NULL,
-    updated REAL NOT NULL
+    updated REAL NOT NULL,
+    PRIMARY KEY (chat_id, thread_id, user_id)
 );
 """
 
@@ -137,23 +142,27 @@ class BotStore:
             ).fetchone()
         return str(row[0]) if row else None
 
-    def last_question(self, chat_id: int) -> str | None:
-        """The chat's last question, if asked within `follow_up_s`: a "Why?" the next day
-        starts a new conversation."""
+    def last_question(self, chat_id: int, user_id: int, thread_id: int | None = None) -> str | None:
+        """The last question `user_id` asked in that chat (and forum topic), if asked within
+        `follow_up_s`: a "Why?" the next day starts a new conversation, and in a group each
+        member's follow-ups follow their own questions, not whoever asked last."""
         with self._connect() as conn:
             row = conn.execute(
-                "SELECT question FROM last_questions WHERE chat_id = ? AND updated >= ?",
-                (chat_id, time.time() - self.follow_up_s),
+                "SELECT question FROM conversations WHERE chat_id = ? AND thread_id = ? "
+                "AND user_id = ? AND updated >= ?",
+                (chat_id, thread_id or 0, user_id, time.time() - self.follow_up_s),
             ).fetchone()
         return str(row[0]) if row else None
 
-    def remember_question(self, chat_id: int, question: str) -> None:
+    def remember_question(
+        self, chat_id: int, user_id: int, question: str, thread_id: int | None = None
+    ) -> None:
         with self._connect() as conn:
             conn.execute(
-                "INSERT INTO last_questions (chat_id, question, updated) VALUES (?, ?, ?) "
-                "ON CONFLICT (chat_id) DO UPDATE SET question = excluded.question, "
-                "updated = excluded.updated",
-                (chat_id, question, time.time()),
+                "INSERT INTO conversations (chat_id, thread_id, user_id, question, updated) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, thread_id, user_id) DO UPDATE "
+                "SET question = excluded.question, updated = excluded.updated",
+                (chat_id, thread_id or 0, user_id, question, time.time()),
             )
 
 

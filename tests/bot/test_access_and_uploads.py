@@ -45,7 +45,7 @@ async def test_refused_user_gets_one_polite_line_and_nothing_else(
         later = telegram_server.calls[mark:]
         to_bob = [c for c in later if c.params.get("chat_id") == BOB]
         assert to_bob == [refusal]  # no typing, no answer, nothing else
-        assert BotStore(bot.data_dir / "bot.sqlite3").last_question(BOB) is None
+        assert BotStore(bot.data_dir / "bot.sqlite3").last_question(BOB, BOB) is None
 
         # a refused user's button press and upload do nothing either
         document = telegram_server.add_file(b"Headline\n\nBody text.", "x.txt")

@@ -112,7 +112,7 @@ async def test_follow_up_question_uses_the_previous_one(
         assert "Kim" in answer
         assert "very big mistake" not in answer
         # Kept as the chat meant it, so a third question still knows the subject.
-        kept = BotStore(bot.data_dir / "bot.sqlite3").last_question(BOB)
+        kept = BotStore(bot.data_dir / "bot.sqlite3").last_question(BOB, BOB)
         assert kept == "What did Kim say about South Korea?"
 
 
@@ -163,7 +163,7 @@ async def test_hi_and_help_as_plain_text_get_the_help_message_not_an_answer(
         # Asked as a question, "help" would cite the seeds' sentences holding the word.
         assert "help" in " ".join(c.quote for c in seeded_bot.ask("help").citations)
         # The greetings are not remembered as questions: a follow-up still sees Putin's.
-        assert BotStore(bot.data_dir / "bot.sqlite3").last_question(ALICE) == PUTIN_Q
+        assert BotStore(bot.data_dir / "bot.sqlite3").last_question(ALICE, ALICE) == PUTIN_Q
         group = await bot.send(f"@{BOT_USERNAME} help", chat=group_chat(GROUP))
         assert "/ask your question" in group.params["text"]
 
@@ -307,6 +307,24 @@ async def test_group_chat_answers_only_commands_mentions_and_replies(
             "and what did Kim say?", chat=group, reply_to=bot.message_for(mentioned)
         )
         assert "Kim" in replied.params["text"].split("<b>Sources</b>", 1)[0]
+
+
+async def test_group_members_follow_up_on_their_own_questions(
+    start_bot: StartBot, seeded_bot: Newsbot
+) -> None:
+    group = group_chat(GROUP)
+    async with start_bot(seeded_bot, concurrent_updates=1) as bot:
+        await bot.send(f"/ask {PUTIN_Q}", chat=group, sender=ALICE)
+        await bot.send("/ask What did the FT say about the pact?", chat=group, sender=BOB)
+        # Alice's follow-up is about her question, though Bob asked since.
+        alice = await bot.send("/ask and what did Kim say?", chat=group, sender=ALICE)
+        assert "Kim" in alice.params["text"].split("<b>Sources</b>", 1)[0]
+        store = BotStore(bot.data_dir / "bot.sqlite3")
+        assert store.last_question(GROUP, ALICE) == "What did Kim say about South Korea?"
+        assert store.last_question(GROUP, BOB) == "What did the FT say about the pact?"
+        bob = await bot.send("/ask And Arab News?", chat=group, sender=BOB)
+        assert "Arab News" in bob.params["text"].split("<b>Sources</b>", 1)[1]
+        assert store.last_question(GROUP, BOB) == "What did Arab News say about the pact?"
 
 
 async def test_rate_limit_gives_a_friendly_reply(start_bot: StartBot, seeded_bot: Newsbot) -> None:

@@ -112,17 +112,25 @@ def test_store_round_trips_answers_and_last_questions(tmp_path: Path) -> None:
     key = store.save_answer(7, answer)
     assert len(f"q:{key}".encode()) <= 64  # fits Telegram's callback_data
     store.set_message_ids(key, [10, 11])
-    store.remember_question(7, "first")
-    store.remember_question(7, "second")
+    store.remember_question(7, 7, "first")
+    store.remember_question(7, 7, "second")
+    # In a group each member, and each forum topic, is a conversation of its own.
+    store.remember_question(-100, 7, "alice's")
+    store.remember_question(-100, 8, "bob's")
+    store.remember_question(-100, 7, "alice's in a topic", thread_id=3)
     reopened = BotStore(tmp_path / "bot.sqlite3")
     stored = reopened.load_answer(key)
     assert stored is not None
     assert (stored.chat_id, stored.answer, stored.message_ids) == (7, answer, (10, 11))
-    assert reopened.last_question(7) == "second"
-    assert reopened.last_question(8) is None
+    assert reopened.last_question(7, 7) == "second"
+    assert reopened.last_question(8, 8) is None
+    assert reopened.last_question(-100, 7) == "alice's"
+    assert reopened.last_question(-100, 8) == "bob's"
+    assert reopened.last_question(-100, 7, thread_id=3) == "alice's in a topic"
+    assert reopened.last_question(-100, 9) is None
     assert reopened.load_answer("nope") is None
     # An hour on, "Why?" starts a new conversation instead of following the old one.
-    assert BotStore(tmp_path / "bot.sqlite3", follow_up_s=-1).last_question(7) is None
+    assert BotStore(tmp_path / "bot.sqlite3", follow_up_s=-1).last_question(7, 7) is None
 
 
 def test_store_drops_answers_and_quote_requests_past_retention(tmp_path: Path) -> None:
