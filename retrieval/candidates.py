@@ -12,6 +12,7 @@ from retrieval.answer_types import not_an_answer
 from retrieval.models import LIST_ITEM, Article, Passage
 from retrieval.questions import Question
 from retrieval.sentences import sentence_spans
+from retrieval.speaks_for import speaks_for
 from retrieval.speech import Statement, speaker_matches, statements
 
 
@@ -119,5 +120,10 @@ def is_lead(candidate: Candidate) -> bool:
 
 
 def said_by(candidate: Candidate, speaker: str) -> bool:
+    """Whether the sentence is `speaker`'s words, or those of someone the article introduces
+    as speaking for them ("Kremlin spokesman Dmitry Peskov" for "the Kremlin")."""
     said = candidate.statement
-    return said is not None and speaker_matches(said.speaker, speaker)
+    return said is not None and (
+        speaker_matches(said.speaker, speaker)
+        or speaks_for(candidate.article.text, said.speaker, speaker)
+    )

@@ -1,0 +1,88 @@
+"""Who speaks for a body or a country: "Kremlin spokesman Dmitry Peskov" for the Kremlin."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from retrieval.lexical import word_set
+from retrieval.places import names_a_country
+from retrieval.speaker_names import names_a_body
+
+logger = logging.getLogger(__name__)
+
+# The words of a title between a body and its speaker's name: "White House press secretary
+# Jen Psaki", "US secretary of state Antony Blinken", "Russian President Vladimir Putin".
+# Other words there ("criticised the Kremlin over Dmitry Peskov's …") mean the name is not
+# introduced as the body's.
+_TITLE_WORDS = word_set(
+    "president vice prime minister ministry press secretary spokesman spokeswoman spokesperson "
+    "of for state foreign defence defense finance trade health treasury interior home energy "
+    "director chief deputy ambassador envoy official officials leader chancellor head general "
+    "attorney senior top national security adviser advisor coordinator commissioner governor "
+    "mayor acting communications department member parliament mp lawmaker military army navy "
+    "armed forces air force"
+)
+# The adjective a title uses for a country: "Russian President", "British Prime Minister".
+_ADJECTIVES = {
+    "russia": ("Russian",),
+    "ukraine": ("Ukrainian",),
+    "us": ("U.S.", "American"),
+    "united states": ("US", "U.S.", "American"),
+    "america": ("US", "U.S.", "American"),
+    "uk": ("British", "Britain's"),
+    "britain": ("British", "UK"),
+    "united kingdom": ("UK", "British"),
+    "china": ("Chinese",),
+    "israel": ("Israeli",),
+    "iran": ("Iranian",),
+    "france": ("French",),
+    "germany": ("German",),
+    "japan": ("Japanese",),
+    "india": ("Indian",),
+    "north korea": ("North Korean",),
+    "south korea": ("South Korean",),
+    "turkey": ("Turkish",),
+    "poland": ("Polish",),
+    "canada": ("Canadian",),
+    "australia": ("Australian",),
+    "mexico": ("Mexican",),
+    "italy": ("Italian",),
+    "spain": ("Spanish",),
+    "taiwan": ("Taiwanese",),
+    "saudi arabia": ("Saudi",),
+    "eu": ("European",),
+}
+
+
+def speaks_for(text: str, speaker: str, body: str) -> bool:
+    """Whether `text` introduces `speaker` with a title under `body`, so that their words
+    are the body's: "Kremlin spokesman Dmitry Peskov" for "the Kremlin", "White House press
+    secretary Jen Psaki" for "the White House", "Russian President Vladimir Putin" for
+    "Russia". Only for a body or a country: a person's spokesman is not that person."""
+    forms = _forms(body)
+    return bool(forms) and _introduced(text, speaker, forms)
+
+
+@lru_cache(maxsize=256)
+def _forms(body: str) -> tuple[str, ...]:
+    """How a title may write `body`; none when `body` is not a body or a country."""
+    plain = re.sub(r"^the\s+", "", body.strip(), flags=re.IGNORECASE)
+    institution = plain != body.strip() and plain[:1].isupper()  # "the Kremlin"
+    if not plain or not (institution or names_a_body(plain) or names_a_country(plain)):
+        return ()
+    return (plain, *_ADJECTIVES.get(plain.lower(), ()))
+
+
+@lru_cache(maxsize=4096)
+def _introduced(text: str, speaker: str, forms: tuple[str, ...]) -> bool:
+    names = "|".join(re.escape(form) for form in forms)
+    pattern = re.compile(
+        rf"(?<![\w.-])(?:the\s+)?(?:{names})(?:['’]s)?\s+((?:[A-Za-z.]+\s+){{1,5}}?)"
+        rf"{re.escape(speaker)}(?![\w-])"
+    )
+    return any(
+        all(word.lower() in _TITLE_WORDS for word in found.group(1).split())
+        for found in pattern.finditer(text)
+    )

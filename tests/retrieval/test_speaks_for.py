@@ -1,0 +1,70 @@
+"""Who speaks for a body or a country: its spokesman's words are its words."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from retrieval.service import Newsbot
+from retrieval.speaks_for import speaks_for
+
+TEXT = (
+    "US secretary of state Antony Blinken said on Tuesday that Russia was isolated. "
+    "Kremlin spokesman Dmitry Peskov said the visit was a success. "
+    "White House press secretary Karine Jean-Pierre told reporters the deal was worrying. "
+    "Russian President Vladimir Putin said it was a breakthrough. "
+    "Critics of the Kremlin over Anna Petrova's remarks were many."
+)
+
+
+@pytest.mark.parametrize(
+    ("speaker", "body"),
+    [
+        ("Antony Blinken", "the US"),
+        ("Dmitry Peskov", "the Kremlin"),
+        ("Karine Jean-Pierre", "the White House"),
+        ("Vladimir Putin", "Russia"),
+    ],
+)
+def test_a_title_under_a_body_or_country_speaks_for_it(speaker: str, body: str) -> None:
+    assert speaks_for(TEXT, speaker, body)
+
+
+@pytest.mark.parametrize(
+    ("speaker", "body"),
+    [
+        ("Vladimir Putin", "the Kremlin"),  # never introduced as the Kremlin's
+        ("Karine Jean-Pierre", "the US"),  # "White House press secretary": not "US …"
+        ("Anna Petrova", "the Kremlin"),  # "over" is no title
+        ("Dmitry Peskov", "Putin"),  # a person's spokesman is not that person
+    ],
+)
+def test_other_names_near_a_body_do_not_speak_for_it(speaker: str, body: str) -> None:
+    assert not speaks_for(TEXT, speaker, body)
+
+
+def test_what_a_body_said_quotes_its_spokesman(
+    newsbot_factory: Callable[..., Newsbot], tmp_path: Path
+) -> None:
+    record = {
+        "title": "Talks in Geneva end without a deal",
+        "source": "Wire",
+        "published_at": "2024-05-02",
+        "body": (
+            "Talks on the pipeline in Geneva ended on Thursday without a deal, diplomats said. "
+            "The talks on the pipeline had lasted three days and covered gas prices. "
+            "Kremlin spokesman Dmitry Peskov told reporters the pipeline talks would resume "
+            "in June. Analysts said the pipeline talks showed how far apart the sides were."
+        ),
+    }
+    path = tmp_path / "talks.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    bot = newsbot_factory()
+    bot.ingest([path])
+    answer = bot.ask("What did the Kremlin say about the pipeline talks?")
+    assert answer.found
+    assert "would resume in June" in answer.text
+    assert "Analysts said" not in answer.text
