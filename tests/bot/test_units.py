@@ -58,6 +58,10 @@ def test_access_lists_are_open_when_empty_and_both_must_pass() -> None:
     assert chats.allows(2, -100) and not chats.allows(2, 2)
     both = AccessPolicy(allowed_users=frozenset({1}), allowed_chats=frozenset({-100}))
     assert both.allows(1, -100) and not both.allows(1, 1) and not both.allows(2, -100)
+    # An admin of a bot kept to one group still talks to it in private, to add articles.
+    group_only = AccessPolicy(allowed_chats=frozenset({-100}), admins=frozenset({9}))
+    assert group_only.allows(9, 9) and group_only.allows(9, -100)
+    assert not group_only.allows(9, -200) and not group_only.allows(2, 2)
 
 
 def test_throttle_allows_n_per_sliding_window() -> None:
