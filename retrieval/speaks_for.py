@@ -22,9 +22,10 @@ _TITLE_WORDS = word_set(
     "director chief deputy ambassador envoy official officials leader chancellor head general "
     "attorney senior top national security adviser advisor coordinator commissioner governor "
     "mayor acting communications department member parliament mp lawmaker military army navy "
-    "armed forces air force"
+    "armed forces air force chair chairman chairwoman board administrator"
 )
-# The adjective a title uses for a country: "Russian President", "British Prime Minister".
+# The adjective a title uses for a country ("Russian President", "British Prime Minister"),
+# or the other name of a body ("Fed Chair", "Federal Reserve Chair").
 _ADJECTIVES = {
     "russia": ("Russian",),
     "ukraine": ("Ukrainian",),
@@ -53,6 +54,9 @@ _ADJECTIVES = {
     "taiwan": ("Taiwanese",),
     "saudi arabia": ("Saudi",),
     "eu": ("European",),
+    # Bodies better known by a short name.
+    "fed": ("Federal Reserve",),
+    "federal reserve": ("Fed",),
 }
 
 
@@ -78,9 +82,11 @@ def _forms(body: str) -> tuple[str, ...]:
 @lru_cache(maxsize=4096)
 def _introduced(text: str, speaker: str, forms: tuple[str, ...]) -> bool:
     names = "|".join(re.escape(form) for form in forms)
+    # A speaker known by surname ("Peskov said") was introduced with a first name.
+    first_name = r"(?:[A-Z][\w\-]+\s+)?" if len(speaker.split()) == 1 else ""
     pattern = re.compile(
         rf"(?<![\w.-])(?:the\s+)?(?:{names})(?:['’]s)?\s+((?:[A-Za-z.]+\s+){{1,5}}?)"
-        rf"{re.escape(speaker)}(?![\w-])"
+        rf"{first_name}{re.escape(speaker)}(?![\w-])"
     )
     return any(
         all(word.lower() in _TITLE_WORDS for word in found.group(1).split())

@@ -16,6 +16,7 @@ TEXT = (
     "Kremlin spokesman Dmitry Peskov said the visit was a success. "
     "White House press secretary Karine Jean-Pierre told reporters the deal was worrying. "
     "Russian President Vladimir Putin said it was a breakthrough. "
+    "Federal Reserve Chair Jerome Powell said rates would rise. "
     "Critics of the Kremlin over Anna Petrova's remarks were many."
 )
 
@@ -27,6 +28,8 @@ TEXT = (
         ("Dmitry Peskov", "the Kremlin"),
         ("Karine Jean-Pierre", "the White House"),
         ("Vladimir Putin", "Russia"),
+        ("Peskov", "the Kremlin"),  # a surname alone, after the article introduced him
+        ("Jerome Powell", "the Fed"),
     ],
 )
 def test_a_title_under_a_body_or_country_speaks_for_it(speaker: str, body: str) -> None:
