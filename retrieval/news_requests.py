@@ -83,6 +83,12 @@ _WHAT_ABOUT = re.compile(
 _AND_NAME = re.compile(r"^\s*and\s+(?:(?:from|in)\s+)?(?P<other>.+?)\s*[?.!]*\s*$", re.IGNORECASE)
 # "What about it?" points back at the previous question's subject rather than a new one.
 _BACK = word_set("it that this him her them those these")
+# "And on Monday?" changes when, not what: the timeframe reads it.
+_WHEN = word_set(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december today yesterday tomorrow this "
+    "last next"
+)
 _NAME = re.compile(r"^(?:the\s+)?[A-Z][\w&.'’\-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’\-]*){0,4}$")
 _THE_NEWS_ALONE = re.compile(rf"^(?:{_THE_NEWS})$", re.IGNORECASE)
 
@@ -148,7 +154,9 @@ def switched_follow_up(question: str, previous: str) -> str | None:
     if before is None or before.attributed:
         return None
     reporter = before.reporter or "the articles"
-    if found := _AND_ABOUT.match(question):
+    found = _AND_ABOUT.match(question)
+    subject = _words(found.group("other")) if found else []
+    if found and subject and subject[0] not in _WHEN:
         return f"What did {reporter} say about {found.group('other')}?"
     found = _WHAT_ABOUT.match(question) or _AND_NAME.match(question)
     other = found.group("other") if found else ""

@@ -230,7 +230,8 @@ class Newsbot:
         snapshot = self.catalog.current()
         named = outlet_mentioned(question, snapshot.sources)
         if named is None:
-            return self._unindexed_outlet_digest(asked, question, said.speaker if whole else None)
+            speaker = said.speaker if whole else None
+            return self._unindexed_outlet_digest(asked, question, speaker, snapshot.sources)
         outlet, rest = named
         if not is_digest(rest) and not (whole and outlet_named(said.speaker or "", (outlet,))):
             return None
@@ -238,7 +239,7 @@ class Newsbot:
         return digest(asked, articles, timeframe(question, today))
 
     def _unindexed_outlet_digest(
-        self, asked: str, question: str, speaker: str | None
+        self, asked: str, question: str, speaker: str | None, sources: Sequence[str]
     ) -> Answer | None:
         """ "What's new from CNN?" with no CNN article indexed: the outlets there are, rather
         than a decline that leaves the asker guessing whether CNN had no news."""
@@ -250,7 +251,7 @@ class Newsbot:
             name = mentioned[0]
         if not looks_like_outlet(name) or self.quote_book.find(name, limit=1):
             return None  # "the Royal Mail" may be a company the articles quote
-        return Answer(asked, _no_articles_from(name, self.catalog.current().sources), False)
+        return Answer(asked, _no_articles_from(name, sources), False)
 
     def _news_request(self, asked: str, question: str) -> tuple[str, str | None] | Answer:
         """The question to answer and the outlet to answer it from. "What do the articles say
@@ -415,7 +416,8 @@ class _OutletArticles:
 
 def _no_articles_from(name: str, sources: Sequence[str]) -> str:
     """The decline for an outlet not indexed, naming those that are ("None of the indexed
-    articles is from the New York Times; they are from Arab News and Financial Times.")."""
+    articles is from the New York Times; they are from Arab News and the Financial
+    Times.")."""
     if not sources:
         return f"None of the indexed articles is from {name}."
     shown = [outlet_in_prose(source) for source in sources[:_OUTLETS_LISTED]]

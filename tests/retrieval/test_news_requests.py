@@ -213,6 +213,8 @@ def test_a_follow_up_that_changes_nothing_named_is_not_rewritten() -> None:
     assert switched_follow_up("What about Kim?", "What did Putin say about the pact?") is None
     assert switched_follow_up("And what about it?", "What did the FT say about the pact?") is None
     assert switched_follow_up("And about Ohio?", "Who won the election?") is None
+    # A time is the timeframe's to read, not a new subject.
+    assert switched_follow_up("And on Monday?", "What did the FT say about the pact?") is None
 
 
 def test_a_follow_up_to_an_outlet_question_is_answered_from_that_outlet(
