@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,9 +86,8 @@ _AND_NAME = re.compile(r"^\s*and\s+(?:(?:from|in)\s+)?(?P<other>.+?)\s*[?.!]*\s*
 _BACK = word_set("it that this him her them those these")
 # "And on Monday?" changes when, not what: the timeframe reads it.
 _WHEN = word_set(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december today yesterday tomorrow this "
-    "last next"
+    " ".join([*calendar.day_name, *calendar.month_name]).lower()
+    + " today yesterday tomorrow this last next"
 )
 _NAME = re.compile(r"^(?:the\s+)?[A-Z][\w&.'’\-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’\-]*){0,4}$")
 _THE_NEWS_ALONE = re.compile(rf"^(?:{_THE_NEWS})$", re.IGNORECASE)
@@ -214,8 +214,7 @@ def outlet_mentioned(question: str, outlets: Sequence[str]) -> tuple[str, str] |
                 rf"{'(?i:' if loose else '(?:'}{spelled})(?:['’]s)?(?!\w)"
             )
             if found := pattern.search(question):
-                rest = f"{question[: found.start()]} {question[found.end() :]}"
-                return outlet, " ".join(rest.split())
+                return outlet, _without(question, found)
     return None
 
 
@@ -232,9 +231,13 @@ def outlet_like_mentioned(question: str) -> tuple[str, str] | None:
     without it: ("CNN", "What's new?") for "What's new from CNN?"."""
     for found in _NAMED_OUTLET.finditer(question):
         if looks_like_outlet(found.group("name")):
-            rest = f"{question[: found.start()]} {question[found.end() :]}"
-            return found.group("name"), " ".join(rest.split())
+            return found.group("name"), _without(question, found)
     return None
+
+
+def _without(question: str, found: re.Match[str]) -> str:
+    """`question` with the matched name taken out, spaces mended."""
+    return " ".join(f"{question[: found.start()]} {question[found.end() :]}".split())
 
 
 def looks_like_outlet(name: str) -> bool:

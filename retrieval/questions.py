@@ -287,7 +287,7 @@ _ASKING = word_set(
     "summarise brief briefing digest roundup overview recap rundown highlights points catch"
 )
 # "Summarize it" or "What's new on that?" after a question asks about its subject.
-_BACK_REFERENCE = re.compile(r"\b(?:it|this|that|those|these|them)\b", re.IGNORECASE)
+_BACK_REFERENCE = re.compile(rf"\b(?:{'|'.join(sorted(_REFERRING - {''}))})\b", re.IGNORECASE)
 
 
 def is_digest(question: str) -> bool:

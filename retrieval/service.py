@@ -249,8 +249,14 @@ class Newsbot:
             if mentioned is None or not is_digest(mentioned[1]):
                 return None
             name = mentioned[0]
+        return self._not_indexed(asked, name, sources)
+
+    def _not_indexed(self, asked: str, name: str, sources: Sequence[str]) -> Answer | None:
+        """The decline naming the outlets there are, when `name` looks like a publication
+        that nobody is quoted as; None otherwise ("the Royal Mail" may be a company the
+        articles quote, and the question is theirs to answer)."""
         if not looks_like_outlet(name) or self.quote_book.find(name, limit=1):
-            return None  # "the Royal Mail" may be a company the articles quote
+            return None
         return Answer(asked, _no_articles_from(name, sources), False)
 
     def _news_request(self, asked: str, question: str) -> tuple[str, str | None] | Answer:
@@ -268,12 +274,10 @@ class Newsbot:
         outlet = outlet_named(request.reporter, sources)
         if outlet is not None:
             return request.asked, outlet
-        if (
-            not request.attributed
-            and looks_like_outlet(request.reporter)
-            and not self.quote_book.find(request.reporter, limit=1)
+        if not request.attributed and (
+            declined := self._not_indexed(asked, request.reporter, sources)
         ):
-            return Answer(asked, _no_articles_from(request.reporter, sources), False)
+            return declined
         return question, None
 
     @staticmethod

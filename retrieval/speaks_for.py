@@ -79,7 +79,8 @@ def _forms(body: str) -> tuple[str, ...]:
     return (plain, *_ADJECTIVES.get(plain.lower(), ()))
 
 
-@lru_cache(maxsize=4096)
+# Keyed by article text, as `speech.statements` is: as many entries as it keeps.
+@lru_cache(maxsize=512)
 def _introduced(text: str, speaker: str, forms: tuple[str, ...]) -> bool:
     names = "|".join(re.escape(form) for form in forms)
     # A speaker known by surname ("Peskov said") was introduced with a first name.
