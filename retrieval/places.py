@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from babel import Locale
 
-from retrieval.lexical import word_set
 from retrieval.speaker_names import DEMONYMS
 
 # CLDR's display names are not always the ones news copy uses ("Türkiye", "Czechia").
@@ -101,11 +100,12 @@ def _pattern(kind: str) -> re.Pattern[str]:
 
 
 # A country's people and its short forms, beside the demonyms that double as surnames.
-_COUNTRY_WORDS = DEMONYMS | word_set(
+_PEOPLES = (
     "US USA UK EU UN America Britain British English French Spanish Dutch Scottish Welsh "
     "Irish Swedish Danish Finnish Thai Afghan Saudi Arab Filipino Vietnamese Indonesian "
     "Taiwanese Asian African Latin"
 )
+_COUNTRY_WORDS = DEMONYMS | frozenset(_PEOPLES.split())
 
 
 def names_a_country(name: str) -> bool:

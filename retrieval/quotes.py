@@ -43,6 +43,7 @@ EXTRACTOR_CODE = (
     "speech_subjects.py",
     "speaker_names.py",
     "speaker_gender.py",
+    "places.py",
     "sentences.py",
 )
 

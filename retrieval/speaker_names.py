@@ -37,6 +37,16 @@ BODIES = (
     | INSTITUTIONS
 )
 
+# Capitals that stand for their government in news copy ("Seoul warned", "Moscow has
+# said"). ("Washington" is a surname as well, so it is left to the article.)
+CAPITALS = frozenset(["Moscow", "Beijing", "Seoul", "Pyongyang", "Kyiv", "Kiev"])
+# Names that stand for a government: they speak ("The Kremlin said", "Russia has denied"),
+# but are no one's surname ("Air China" leaves "China" the country's) and never "he" or
+# "she".
+GOVERNMENTS = CAPITALS | frozenset(
+    ["Russia", "China", "Kremlin", "Pentagon", "White House", "Downing Street", "Whitehall"]
+)
+
 # Bodies whose names hold lowercase words, which a capitalised run cannot cross ("the Centers
 # for Disease Control and Prevention said" gave "Prevention"): read as the short name that
 # news copy also uses for them.
@@ -120,14 +130,6 @@ NOT_PEOPLE = frozenset(
         "Experts",
         "Critics",
         "Western",
-        "Russia",
-        "China",
-        "Moscow",
-        "Washington",
-        "Seoul",
-        "Beijing",
-        "Kremlin",
-        "Pyongyang",
         "Police",
         "Officers",
         "Government",
@@ -596,7 +598,7 @@ def names_a_body(name: str) -> bool:
     words = name.split()
     if len(words) == 1 and len(name) > 1 and name.isupper():
         return True
-    return not _BODY_WORDS.isdisjoint(words)
+    return name in GOVERNMENTS or not _BODY_WORDS.isdisjoint(words)
 
 
 def _is_body(words: list[str]) -> bool:
@@ -647,8 +649,11 @@ class NameBook:
     def learn(self, name: str) -> str:
         parts = name.split()
         if len(parts) >= 2:
-            # Family names come last in English names and first in Korean/Chinese ones.
-            self.full[parts[-1]] = name
-            self.full.setdefault(parts[0], name)
+            # Family names come last in English names and first in Korean/Chinese ones;
+            # "Air China" and "China Daily" leave "China" the government's.
+            if parts[-1] not in GOVERNMENTS:
+                self.full[parts[-1]] = name
+            if parts[0] not in GOVERNMENTS:
+                self.full.setdefault(parts[0], name)
             return name
         return self.full.get(name, name)

@@ -8,10 +8,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from retrieval.places import names_a_country
 from retrieval.sentences import sentence_spans
 from retrieval.speaker_gender import Genders
 from retrieval.speaker_names import (
     BODIES,
+    CAPITALS,
     DEMONYMS,
     NAME,
     NATIONALS,
@@ -67,6 +69,8 @@ _LEAD_IN = r"^(?:[\w’',\s]{0,40},\s+)?"
 # "Putin strongly warned"; "Her family asked" and "Smith's ally said" are not adverbs.
 _ADVERB = r"(?!(?:family|ally|rally|supply|assembly|anomaly|monopoly)\b)[a-z]+ly\s+"
 
+# "Stephen Sestanovich, senior fellow at the Council on Foreign Relations, noted"
+_DESCRIBED_FIRST = rf"^{_SPEAKER},[^.“”\"]{{1,140}}?\s+(?:{_VERBS})\b"
 # "Blair said", "Gerard Houllier has praised" anywhere in a sentence; the last resort, so
 # it is checked for what comes before the name (`_NOT_A_SUBJECT`). "Blaze has added 250
 # locations" is no speech; at a sentence's start it stays one, as it introduces the speaker
@@ -132,8 +136,7 @@ _PATTERNS = tuple(
         # Security and stability would be the themes, said Mr Straw; The answer, says Prof
         # Brewer, is wi-fi (a reported tag names the speaker after the verb)
         rf",\s+(?:{_TAG_VERBS})\s+{_SPEAKER}(?=\s*[,.;:!?]|\s+(?:of|from|at)\b|\s*$)",
-        # Stephen Sestanovich, senior fellow at the Council on Foreign Relations, noted
-        rf"^{_SPEAKER},[^.“”\"]{{1,140}}?\s+(?:{_VERBS})\b",
+        _DESCRIBED_FIRST,
         # Putin said / Putin also said / Putin strongly warned / He bluntly declared / Mr
         # Schroeder - a staunch supporter of the pact - said
         rf"{_LEAD_IN}{_SPEAKER}(?:,[^,]{{1,80}},|\s[-–—]\s[^-–—“”\"]{{1,80}}\s[-–—])?(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:ha[sd]\s+)?(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b",
@@ -274,8 +277,15 @@ def statements(text: str) -> tuple[Statement, ...]:
             last_speaker = None  # “…,” said the club's boss: someone else speaks now
         elif tagged := _tag_where_quote_closes(text, spans[i : i + 1 + _LOOK_AHEAD]):
             speaker = book.learn(tagged)
-        elif direct and sentence.lstrip().startswith(_QUOTE_OPENERS) and last_speaker:
-            # A quote standing alone right after an attributed one continues it.
+        elif (
+            direct
+            and sentence.lstrip().startswith(_QUOTE_OPENERS)
+            and last_speaker
+            and not _a_place(last_speaker)
+        ):
+            # A quote standing alone right after an attributed one continues it. A
+            # country's words ("Beijing claims", "Russia denied") are reported, and a
+            # quote after them is someone's.
             speaker = last_speaker
         if speaker:
             last_speaker = speaker
@@ -288,9 +298,9 @@ def statements(text: str) -> tuple[Statement, ...]:
 
 
 def _may_mean(name: str, pronoun: str, genders: Genders) -> bool:
-    """Whether "he" or "she" can mean `name` (in full): never a body, nor someone the
-    article shows is of the other sex."""
-    return not names_a_body(name) and genders.allows(name, pronoun)
+    """Whether "he" or "she" can mean `name` (in full): never a body or a country, nor
+    someone the article shows is of the other sex."""
+    return not (names_a_body(name) or names_a_country(name)) and genders.allows(name, pronoun)
 
 
 def _a_relative_of_someone_named(name: str, before: str, book: NameBook) -> bool:
@@ -370,9 +380,22 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
             if _the_national(who, sentence[:start]):
                 return "he"
             name = clean_name(who)
+            if _a_place(who) and (pattern.pattern == _DESCRIBED_FIRST or _where(sentence[:start])):
+                continue  # "reports in China"; "Russia, Sweden's minister told CNN, wants"
             if name and name.split()[0] not in NOT_PEOPLE:
                 return name
     return None
+
+
+def _a_place(who: str) -> bool:
+    """A country or its capital ("China", "Washington", "Moscow")."""
+    return who in CAPITALS or who == "Washington" or names_a_country(who)
+
+
+def _where(before: str) -> bool:
+    """Whether a place named after `before` is where, not who speaks ("press reports in
+    China said", "the ambassador to Washington told", "reports from China")."""
+    return before.endswith((" in ", " to ", " from ")) and not before.endswith("according to ")
 
 
 def _the_national(who: str, before: str) -> bool:

@@ -414,6 +414,35 @@ def test_a_speaker_who_has_said_speaks_and_a_body_is_never_he_or_she() -> None:
     ]
 
 
+def test_a_government_speaks_by_its_seat_or_capital_but_is_never_he_or_she() -> None:
+    text = (
+        "The Kremlin has repeatedly denied that Russia plans to invade Ukraine. "
+        "Beijing says Taiwan is part of Chinese territory. "
+        "Russia, Swedish Defense Minister Peter Hultqvist told CNN, wants real influence. "
+        "China Daily said the market was enjoying steady growth. "
+        "But according to recent reports from China, the authorities tightened controls. "
+        "The Pentagon said it was ready. "
+        "He added that more troops were needed. "
+        "The UAE's ambassador to Washington told CNN that output would rise. "
+        "Ukraine said it would respond. "
+        "“We will win,” he said."
+    )
+    # Over the RealTime QA pages 52 statements gained a speaker ("Russia" 15, "the Kremlin"
+    # 13, "China" 11); "China Daily" had been "Daily", and a "he said" after a country had
+    # gone to it (the President's State of the Union to "White House", a veteran's to "America").
+    assert _attributed(text) == [
+        ("The Kremli", "Kremlin"),
+        ("Beijing sa", "Beijing"),
+        ("Russia, Sw", "Peter Hultqvist"),
+        ("China Dail", "China Daily"),
+        ("The Pentag", "Pentagon"),
+        ("Ukraine sa", "Ukraine"),
+    ]
+    # "China" is no one's surname: it does not mean the airline named before.
+    airline = "Air China said flights were cancelled. China said it opposed the visit."
+    assert [s.speaker for s in statements(airline)] == ["Air China", "China"]
+
+
 def test_a_relative_named_in_passing_does_not_take_over_the_surname() -> None:
     text = (
         "Judge Ketanji Brown Jackson was nominated on Friday. "
