@@ -55,6 +55,21 @@ class Snapshot:
             )
         ][:limit]
 
+    def chunk_at(self, article_id: str, offset: int) -> Chunk | None:
+        """The chunk of article `article_id` that holds its character `offset`."""
+        for chunk in self._chunks_by_article.get(article_id, ()):
+            if chunk.start <= offset < chunk.end:
+                return chunk
+        return None
+
+    @cached_property
+    def _chunks_by_article(self) -> dict[str, list[Chunk]]:
+        # Built on the first question for someone's words, not with every snapshot.
+        by_article: dict[str, list[Chunk]] = defaultdict(list)
+        for chunk in self.chunks.values():
+            by_article[chunk.article_id].append(chunk)
+        return dict(by_article)
+
     @cached_property
     def _articles_by_source(self) -> dict[str, list[ArticleInfo]]:
         # Built on the first question for one outlet's news, not with every snapshot.

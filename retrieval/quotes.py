@@ -146,15 +146,17 @@ class QuoteBook:
                 "WHERE speaker LIKE ? ORDER BY article_id, start",
                 (f"%{last}%",),
             ).fetchall()
-        rows = [r for r in rows if speaker_matches(r[0], speaker)]
-        articles = self._manifest.articles({r[3] for r in rows})
         wanted = set(terms(topic)) if topic else set()
+        rows = [
+            r
+            for r in rows
+            if speaker_matches(r[0], speaker) and (not wanted or wanted <= sentence_terms(r[1]))
+        ]
+        articles = self._manifest.articles({r[3] for r in rows})
         quotes = []
         for who, sentence, direct, aid, start, end in rows:
             article = articles.get(aid)
             if article is None:
-                continue
-            if wanted and not wanted <= sentence_terms(sentence):
                 continue
             quotes.append(
                 Quote(

@@ -37,6 +37,7 @@ from retrieval.questions import (
 )
 from retrieval.quote_requests import QuoteSearch, search_quotes
 from retrieval.quotes import Quote, QuoteBook
+from retrieval.said_passages import with_said_passages
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore, make_client
@@ -206,8 +207,15 @@ class Newsbot:
         effective, outlet = read
         where = {"source": outlet} if outlet else None
         period = timeframe(effective, today)
-        passages = self._search_in_time(effective, max(k, 5), today, where)
-        answer = self.answerer.answer(_parsed(effective, period), _timely(passages, period))
+        parsed = _parsed(effective, period)
+        passages = with_said_passages(
+            self._search_in_time(effective, max(k, 5), today, where),
+            parsed,
+            lambda speaker, topic: self.quote_book.find(speaker, topic, limit=10),
+            self.catalog.current(),
+            outlet,
+        )
+        answer = self.answerer.answer(parsed, _timely(passages, period))
         if answer.found:
             answer = self._stale(asked, answer, period) or with_undated_caveat(answer, period)
         else:

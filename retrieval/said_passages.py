@@ -1,0 +1,50 @@
+"""Passages holding a speaker's words on a topic, from the quote book, for "what did X say"."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from retrieval.catalog import Snapshot
+from retrieval.models import Passage
+from retrieval.questions import Question
+from retrieval.quotes import Quote
+
+logger = logging.getLogger(__name__)
+
+# How many passages the quote book may add: the speaker's newest statements on the topic.
+_MOST_ADDED = 2
+
+
+def with_said_passages(
+    passages: Sequence[Passage],
+    question: Question,
+    find: Callable[[str, str | None], list[Quote]],
+    snapshot: Snapshot,
+    outlet: str | None = None,
+) -> list[Passage]:
+    """`passages`, plus the passages that hold what the question's speaker said (on its
+    topic, if it names one) when search brought back none of them: "What did the Kremlin say
+    about talks?" finds "The Kremlin said Friday it is ready to hold talks …" though the
+    question's words rank other passages first. `find(speaker, topic)` reads the quote book,
+    newest first; `outlet` keeps to one outlet's articles. The added passages rank last."""
+    if question.kind != "say" or not question.speaker:
+        return list(passages)
+    said = [q for q in find(question.speaker, question.topic) if outlet in (None, q.source)]
+    if not said or any(_holds(p, q) for p in passages for q in said):
+        return list(passages)
+    lowest = min((p.score for p in passages), default=0.0)
+    added: dict[str, Passage] = {}
+    for quote in said:
+        chunk = snapshot.chunk_at(quote.article_id, quote.start)
+        if chunk is not None and chunk.chunk_id not in added:
+            added[chunk.chunk_id] = Passage(chunk, lowest)
+        if len(added) == _MOST_ADDED:
+            break
+    logger.debug("quote book added %d passages for %r", len(added), question.text)
+    return [*passages, *added.values()]
+
+
+def _holds(passage: Passage, quote: Quote) -> bool:
+    chunk = passage.chunk
+    return chunk.article_id == quote.article_id and chunk.start <= quote.start < chunk.end

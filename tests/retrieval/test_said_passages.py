@@ -1,0 +1,91 @@
+"""What a speaker said is answered from the quote book when search does not bring it back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from retrieval.service import Newsbot
+
+# Seven articles on stalled talks, heavy with the question's words but holding no words of
+# the Kremlin's, and one on grain ships that holds the Kremlin's statement on talks.
+_ROUNDS = [
+    ("Geneva", "Sergei Lavrov"),
+    ("Istanbul", "Mevlut Cavusoglu"),
+    ("Minsk", "Alexander Lukashenko"),
+    ("Vienna", "Rafael Grossi"),
+    ("Paris", "Emmanuel Macron"),
+    ("Berlin", "Olaf Scholz"),
+    ("Rome", "Mario Draghi"),
+]
+_STATEMENT = "The Kremlin said on Friday that it was ready to hold talks with Kyiv"
+
+
+def _articles() -> list[dict[str, str]]:
+    talks = [
+        {
+            "title": f"Talks in {city} on the Kremlin's war stall again",
+            "text": (
+                f"Talks in {city} between Ukrainian and Russian delegations stalled again on "
+                f"Tuesday. {who} said the talks had made little progress and that more talks "
+                "were needed. Diplomats said the next round of talks on the Kremlin's war could "
+                f"come within weeks. The talks are round {i + 3} since the war began."
+            ),
+            "source": "Wire",
+            "published": f"2022-03-{10 + i:02d}",
+        }
+        for i, (city, who) in enumerate(_ROUNDS)
+    ]
+    grain = {
+        "title": "Grain ships leave Odesa under a new corridor",
+        "text": (
+            "Three ships loaded with corn left the port of Odesa on Friday under a corridor "
+            "agreed last month. Insurers said premiums remained high for vessels crossing the "
+            "Black Sea. Farmers in the south said silos were still full from last year's "
+            f"harvest. {_STATEMENT} only after its forces withdrew. Shipping data showed a "
+            "dozen more vessels waiting to load in the coming days. Prices for wheat fell two "
+            "percent in Chicago after the news."
+        ),
+        "source": "Ledger",
+        "published": "2022-03-20",
+    }
+    return [*talks, grain]
+
+
+@pytest.fixture
+def talks_bot(newsbot_factory: Callable[..., Newsbot], tmp_path: Path) -> Newsbot:
+    path = tmp_path / "talks.jsonl"
+    path.write_text("\n".join(json.dumps(a) for a in _articles()), encoding="utf-8")
+    bot = newsbot_factory()
+    bot.ingest([path])
+    return bot
+
+
+def test_a_speakers_words_on_the_topic_are_found_though_search_ranks_others_first(
+    talks_bot: Newsbot,
+) -> None:
+    # Search alone brought back the seven rounds of talks, and the answer quoted a diplomat
+    # and the talks' round numbers as the Kremlin's words.
+    searched = {p.chunk.title for p in talks_bot.search("What did the Kremlin say about talks?")}
+    assert "Grain ships leave Odesa under a new corridor" not in searched
+    for question in ("What did the Kremlin say about talks?", "What did the Kremlin say?"):
+        answer = talks_bot.ask(question)
+        assert answer.found
+        assert _STATEMENT in answer.text
+        assert [c.title for c in answer.citations] == [
+            "Grain ships leave Odesa under a new corridor"
+        ]
+
+
+def test_the_quote_book_adds_nothing_the_speaker_did_not_say(talks_bot: Newsbot) -> None:
+    assert not talks_bot.ask("What did the Kremlin say about wheat?").found
+    # Asked of one outlet, the words must be in that outlet's articles.
+    wire = talks_bot.ask("According to Wire, what did the Kremlin say about talks?")
+    assert _STATEMENT not in wire.text
+    ledger = talks_bot.ask("According to the Ledger, what did the Kremlin say about talks?")
+    assert _STATEMENT in ledger.text
+    lavrov = talks_bot.ask("What did Lavrov say about talks?")
+    assert "Sergei Lavrov said the talks had made little progress" in lavrov.text
