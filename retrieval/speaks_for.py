@@ -85,11 +85,18 @@ def _introduced(text: str, speaker: str, forms: tuple[str, ...]) -> bool:
     names = "|".join(re.escape(form) for form in forms)
     # A speaker known by surname ("Peskov said") was introduced with a first name.
     first_name = r"(?:[A-Z][\w\-]+\s+)?" if len(speaker.split()) == 1 else ""
-    pattern = re.compile(
+    before = re.compile(
         rf"(?<![\w.-])(?:the\s+)?(?:{names})(?:['’]s)?\s+((?:[A-Za-z.]+\s+){{1,5}}?)"
         rf"{first_name}{re.escape(speaker)}(?![\w-])"
     )
+    # "Sergei Lavrov, Russia's foreign minister,", "Zhang Jun, the Chinese ambassador to the
+    # United Nations": the title after the name, up to a stop or a preposition.
+    after = re.compile(
+        rf"(?<![\w-]){first_name}{re.escape(speaker)},\s+(?:the\s+)?(?:{names})(?:['’]s)?\s+"
+        rf"((?:[A-Za-z.]+\s+){{0,3}}?[A-Za-z.]+)(?=\s*[,.;]|\s+(?:to|of|for|at)\b)"
+    )
     return any(
         all(word.lower() in _TITLE_WORDS for word in found.group(1).split())
+        for pattern in (before, after)
         for found in pattern.finditer(text)
     )

@@ -17,7 +17,10 @@ TEXT = (
     "White House press secretary Karine Jean-Pierre told reporters the deal was worrying. "
     "Russian President Vladimir Putin said it was a breakthrough. "
     "Federal Reserve Chair Jerome Powell said rates would rise. "
-    "Critics of the Kremlin over Anna Petrova's remarks were many."
+    "Critics of the Kremlin over Anna Petrova's remarks were many. "
+    "Sergei Lavrov, Russia's foreign minister, struck a conciliatory tone. "
+    "Zhang Jun, the Chinese ambassador to the United Nations, warned again. "
+    "Ivan Sokolov, the Russian economist, said growth would slow."
 )
 
 
@@ -30,6 +33,8 @@ TEXT = (
         ("Vladimir Putin", "Russia"),
         ("Peskov", "the Kremlin"),  # a surname alone, after the article introduced him
         ("Jerome Powell", "the Fed"),
+        ("Sergei Lavrov", "Russia"),  # the title after the name
+        ("Zhang Jun", "China"),
     ],
 )
 def test_a_title_under_a_body_or_country_speaks_for_it(speaker: str, body: str) -> None:
@@ -43,6 +48,8 @@ def test_a_title_under_a_body_or_country_speaks_for_it(speaker: str, body: str) 
         ("Karine Jean-Pierre", "the US"),  # "White House press secretary": not "US …"
         ("Anna Petrova", "the Kremlin"),  # "over" is no title
         ("Dmitry Peskov", "Putin"),  # a person's spokesman is not that person
+        ("Ivan Sokolov", "Russia"),  # "economist" is no title
+        ("Zhang Jun", "Russia"),
     ],
 )
 def test_other_names_near_a_body_do_not_speak_for_it(speaker: str, body: str) -> None:
