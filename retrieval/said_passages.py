@@ -6,7 +6,9 @@ import logging
 from collections.abc import Callable, Sequence
 
 from retrieval.catalog import Snapshot
+from retrieval.lexical import terms
 from retrieval.models import Passage
+from retrieval.news_words import sentence_terms
 from retrieval.questions import Question
 from retrieval.quotes import Quote
 
@@ -33,6 +35,13 @@ def with_said_passages(
     said = [q for q in find(question.speaker, question.topic) if outlet in (None, q.source)]
     if not said or any(_holds(p, q) for p in passages for q in said):
         return list(passages)
+    # "How did China react to the sanctions?" names no topic the words must hold (China's
+    # reaction need not say "sanctions"), but when some hold the question's words, only
+    # they are added, those holding the most first (ties newest first).
+    asked = set(terms(question.text)) - set(terms(question.speaker))
+    shared = {id(quote): len(asked & sentence_terms(quote.sentence)) for quote in said}
+    if any(shared.values()):
+        said = sorted((q for q in said if shared[id(q)]), key=lambda q: -shared[id(q)])
     lowest = min((p.score for p in passages), default=0.0)
     added: dict[str, Passage] = {}
     for quote in said:

@@ -52,7 +52,26 @@ def _articles() -> list[dict[str, str]]:
         "source": "Ledger",
         "published": "2022-03-20",
     }
-    return [*talks, grain]
+    # The Kremlin's newest words are on other subjects.
+    fertiliser = {
+        "title": "Fertiliser plants run at full tilt",
+        "text": (
+            "Fertiliser plants in the Volga region ran at full capacity in March. "
+            "The Kremlin said on Sunday that fertiliser sales abroad would double."
+        ),
+        "source": "Ledger",
+        "published": "2022-03-27",
+    }
+    wheat = {
+        "title": "Russia expects a record harvest",
+        "text": (
+            "Russia expects to harvest a record amount of wheat this year. "
+            "The Kremlin said on Monday that wheat exports would rise by a fifth."
+        ),
+        "source": "Ledger",
+        "published": "2022-03-28",
+    }
+    return [*talks, grain, fertiliser, wheat]
 
 
 @pytest.fixture
@@ -71,17 +90,22 @@ def test_a_speakers_words_on_the_topic_are_found_though_search_ranks_others_firs
     # and the talks' round numbers as the Kremlin's words.
     searched = {p.chunk.title for p in talks_bot.search("What did the Kremlin say about talks?")}
     assert "Grain ships leave Odesa under a new corridor" not in searched
-    for question in ("What did the Kremlin say about talks?", "What did the Kremlin say?"):
+    for question in (
+        "What did the Kremlin say about talks?",
+        # No topic the words must hold, but those on the question's words come first.
+        "How did the Kremlin react to the stalled talks?",
+    ):
         answer = talks_bot.ask(question)
         assert answer.found
         assert _STATEMENT in answer.text
         assert [c.title for c in answer.citations] == [
             "Grain ships leave Odesa under a new corridor"
         ]
+    assert "wheat exports would rise" in talks_bot.ask("What did the Kremlin say?").text
 
 
 def test_the_quote_book_adds_nothing_the_speaker_did_not_say(talks_bot: Newsbot) -> None:
-    assert not talks_bot.ask("What did the Kremlin say about wheat?").found
+    assert not talks_bot.ask("What did the Kremlin say about insurers?").found
     # Asked of one outlet, the words must be in that outlet's articles.
     wire = talks_bot.ask("According to Wire, what did the Kremlin say about talks?")
     assert _STATEMENT not in wire.text
