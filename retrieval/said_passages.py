@@ -14,8 +14,10 @@ from retrieval.quotes import Quote
 
 logger = logging.getLogger(__name__)
 
-# How many passages the quote book may add: the speaker's newest statements on the topic.
+# How many passages the quote book may add, and how many of the speaker's newest statements
+# it weighs to choose them.
 _MOST_ADDED = 2
+MOST_WEIGHED = 50
 
 
 def with_said_passages(
@@ -29,7 +31,8 @@ def with_said_passages(
     topic, if it names one) when search brought back none of them: "What did the Kremlin say
     about talks?" finds "The Kremlin said Friday it is ready to hold talks …" though the
     question's words rank other passages first. `find(speaker, topic)` reads the quote book,
-    newest first; `outlet` keeps to one outlet's articles. The added passages rank last."""
+    newest first (`MOST_WEIGHED` of them); `outlet` keeps to one outlet's articles. The
+    added passages rank last."""
     if question.kind != "say" or not question.speaker:
         return list(passages)
     said = [q for q in find(question.speaker, question.topic) if outlet in (None, q.source)]

@@ -37,7 +37,7 @@ from retrieval.questions import (
 )
 from retrieval.quote_requests import QuoteSearch, search_quotes
 from retrieval.quotes import Quote, QuoteBook
-from retrieval.said_passages import with_said_passages
+from retrieval.said_passages import MOST_WEIGHED, with_said_passages
 from retrieval.search import HybridSearcher, SearchConfig
 from retrieval.settings import Settings
 from retrieval.store import ChunkStore, make_client
@@ -211,7 +211,7 @@ class Newsbot:
         passages = with_said_passages(
             self._search_in_time(effective, max(k, 5), today, where),
             parsed,
-            lambda speaker, topic: self.quote_book.find(speaker, topic, limit=10),
+            lambda speaker, topic: self.quote_book.find(speaker, topic, limit=MOST_WEIGHED),
             self.catalog.current(),
             outlet,
         )
