@@ -24,15 +24,15 @@ def with_said_passages(
     passages: Sequence[Passage],
     question: Question,
     find: Callable[[str, str | None], list[Quote]],
-    snapshot: Snapshot,
+    snapshot: Callable[[], Snapshot],
     outlet: str | None = None,
 ) -> list[Passage]:
     """`passages`, plus the passages that hold what the question's speaker said (on its
     topic, if it names one) when search brought back none of them: "What did the Kremlin say
     about talks?" finds "The Kremlin said Friday it is ready to hold talks …" though the
     question's words rank other passages first. `find(speaker, topic)` reads the quote book,
-    newest first (`MOST_WEIGHED` of them); `outlet` keeps to one outlet's articles. The
-    added passages rank last."""
+    newest first (`MOST_WEIGHED` of them); `snapshot()` is read only when passages are added;
+    `outlet` keeps to one outlet's articles. The added passages rank last."""
     if question.kind != "say" or not question.speaker:
         return list(passages)
     said = [q for q in find(question.speaker, question.topic) if outlet in (None, q.source)]
@@ -42,13 +42,14 @@ def with_said_passages(
     # reaction need not say "sanctions"), but when some hold the question's words, only
     # they are added, those holding the most first (ties newest first).
     asked = set(terms(question.text)) - set(terms(question.speaker))
-    shared = {id(quote): len(asked & sentence_terms(quote.sentence)) for quote in said}
-    if any(shared.values()):
-        said = sorted((q for q in said if shared[id(q)]), key=lambda q: -shared[id(q)])
+    shared = [(len(asked & sentence_terms(quote.sentence)), quote) for quote in said]
+    if any(count for count, _ in shared):
+        said = [quote for count, quote in sorted(shared, key=lambda pair: -pair[0]) if count]
     lowest = min((p.score for p in passages), default=0.0)
+    chunks = snapshot()
     added: dict[str, Passage] = {}
     for quote in said:
-        chunk = snapshot.chunk_at(quote.article_id, quote.start)
+        chunk = chunks.chunk_at(quote.article_id, quote.start)
         if chunk is not None and chunk.chunk_id not in added:
             added[chunk.chunk_id] = Passage(chunk, lowest)
         if len(added) == _MOST_ADDED:

@@ -212,7 +212,7 @@ class Newsbot:
             self._search_in_time(effective, max(k, 5), today, where),
             parsed,
             lambda speaker, topic: self.quote_book.find(speaker, topic, limit=MOST_WEIGHED),
-            self.catalog.current(),
+            self.catalog.current,
             outlet,
         )
         answer = self.answerer.answer(parsed, _timely(passages, period))

@@ -379,9 +379,9 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
                 continue  # "said the Ealing North MP": a role, whoever holds it
             if _the_national(who, sentence[:start]):
                 return "he"
-            name = clean_name(who)
-            if _a_place(who) and (pattern.pattern == _DESCRIBED_FIRST or _where(sentence[:start])):
+            if (pattern.pattern == _DESCRIBED_FIRST or _where(sentence, start)) and _a_place(who):
                 continue  # "reports in China"; "Russia, Sweden's minister told CNN, wants"
+            name = clean_name(who)
             if name and name.split()[0] not in NOT_PEOPLE:
                 return name
     return None
@@ -392,10 +392,12 @@ def _a_place(who: str) -> bool:
     return who in CAPITALS or who == "Washington" or names_a_country(who)
 
 
-def _where(before: str) -> bool:
-    """Whether a place named after `before` is where, not who speaks ("press reports in
-    China said", "the ambassador to Washington told", "reports from China")."""
-    return before.endswith((" in ", " to ", " from ")) and not before.endswith("according to ")
+def _where(sentence: str, start: int) -> bool:
+    """Whether a place named at `start` is where, not who speaks ("press reports in China
+    said", "the ambassador to Washington told", "reports from China")."""
+    return sentence.endswith((" in ", " to ", " from "), 0, start) and not sentence.endswith(
+        "according to ", 0, start
+    )
 
 
 def _the_national(who: str, before: str) -> bool:
