@@ -15,9 +15,11 @@ from retrieval.quotes import Quote
 logger = logging.getLogger(__name__)
 
 # How many passages the quote book may add, and how many of the speaker's newest statements
-# it weighs to choose them.
+# it weighs to choose them. Search that brought back two of the speaker's statements needs
+# none added: an answer quotes about four sentences.
 _MOST_ADDED = 2
 MOST_WEIGHED = 50
+_ENOUGH_HELD = 2
 
 
 def with_said_passages(
@@ -28,16 +30,20 @@ def with_said_passages(
     outlet: str | None = None,
 ) -> list[Passage]:
     """`passages`, plus the passages that hold what the question's speaker said (on its
-    topic, if it names one) when search brought back none of them: "What did the Kremlin say
-    about talks?" finds "The Kremlin said Friday it is ready to hold talks …" though the
-    question's words rank other passages first. `find(speaker, topic)` reads the quote book,
-    newest first (`MOST_WEIGHED` of them); `snapshot()` is read only when passages are added;
-    `outlet` keeps to one outlet's articles. The added passages rank last."""
+    topic, if it names one) when search brought back fewer than two of those statements:
+    "What did the Kremlin say about talks?" finds "The Kremlin said Friday it is ready to
+    hold talks …" though the question's words rank other passages first, and "What did
+    Ferguson say about the performance?" quotes his words beside the report of them. Only
+    statements search did not bring back are added. `find(speaker, topic)` reads the quote
+    book, newest first (`MOST_WEIGHED` of them); `snapshot()` is read only when passages are
+    added; `outlet` keeps to one outlet's articles. The added passages rank last."""
     if question.kind != "say" or not question.speaker:
         return list(passages)
     said = [q for q in find(question.speaker, question.topic) if outlet in (None, q.source)]
-    if not said or any(_holds(p, q) for p in passages for q in said):
+    held = [q for q in said if any(_holds(p, q) for p in passages)]
+    if not said or len(held) >= _ENOUGH_HELD:
         return list(passages)
+    said = [q for q in said if q not in held]
     # "How did China react to the sanctions?" names no topic the words must hold (China's
     # reaction need not say "sanctions"), but when some hold the question's words, only
     # they are added, those holding the most first (ties newest first).

@@ -113,3 +113,63 @@ def test_the_quote_book_adds_nothing_the_speaker_did_not_say(talks_bot: Newsbot)
     assert _STATEMENT in ledger.text
     lavrov = talks_bot.ask("What did Lavrov say about talks?")
     assert "Sergei Lavrov said the talks had made little progress" in lavrov.text
+
+
+_BURIED = "The Kremlin said on Thursday that wheat would go only to friendly countries"
+
+
+@pytest.fixture
+def wheat_bot(newsbot_factory: Callable[..., Newsbot], tmp_path: Path) -> Newsbot:
+    # Seven articles on wheat and the Kremlin's war, holding no words of the Kremlin's; one
+    # that search brings back with a Kremlin statement on wheat; one that it does not, whose
+    # Kremlin statement on wheat sits among talk of ships and insurers.
+    markets = [
+        {
+            "title": f"Wheat prices in {city} swing on the Kremlin's war",
+            "text": (
+                f"Wheat traders in {city} said wheat prices swung again on Tuesday. "
+                "Wheat buyers said the Kremlin's war kept wheat markets nervous, and wheat "
+                f"stocks were low. {who} said wheat supplies would stay tight."
+            ),
+            "source": "Wire",
+            "published": f"2022-03-{10 + i:02d}",
+        }
+        for i, (city, who) in enumerate(_ROUNDS)
+    ]
+    found = {
+        "title": "The Kremlin on wheat exports",
+        "text": (
+            "The Kremlin said on Monday that wheat exports would rise by a fifth. Wheat "
+            "growers in the south said the wheat harvest looked strong."
+        ),
+        "source": "Ledger",
+        "published": "2022-03-28",
+    }
+    buried = {
+        "title": "Ships queue off Odesa as insurers balk",
+        "text": (
+            "A dozen ships queued off Odesa on Friday as insurers refused cover for the "
+            "Black Sea crossing. Port officials said the queue could last for weeks. "
+            f"{_BURIED}. Shipping data showed crews waiting for orders."
+        ),
+        "source": "Ledger",
+        "published": "2022-03-20",
+    }
+    path = tmp_path / "wheat.jsonl"
+    records = [*markets, found, buried]
+    path.write_text("\n".join(json.dumps(a) for a in records), encoding="utf-8")
+    bot = newsbot_factory()
+    bot.ingest([path])
+    return bot
+
+
+def test_the_quote_book_adds_words_search_missed_beside_those_it_found(
+    wheat_bot: Newsbot,
+) -> None:
+    question = "What did the Kremlin say about wheat?"
+    searched = {p.chunk.title for p in wheat_bot.search(question)}
+    assert "The Kremlin on wheat exports" in searched
+    assert "Ships queue off Odesa as insurers balk" not in searched
+    answer = wheat_bot.ask(question)
+    assert "wheat exports would rise by a fifth" in answer.text
+    assert _BURIED in answer.text
