@@ -37,6 +37,9 @@ _NEWS_NAMES = (
 _NOT_COUNTRIES = frozenset(
     {"European Union", "Eurozone", "United Nations", "Unknown Region", "Outlying Oceania"}
 )
+# "Bosnia & Herzegovina" is "Bosnia" as often; "Heard & McDonald Islands" is never "Heard"
+# (Amber Heard is), nor "Wallis & Futuna" "Wallis".
+_NOT_ALONE = frozenset({"Heard", "Wallis"})
 
 # "Washington" alone is the US government or its capital ("concerns in Washington and
 # Seoul", "Washington, DC"); the state is "Washington state".
@@ -79,7 +82,8 @@ def _countries() -> frozenset[str]:
         names.add(name)
         if "&" in name:
             names.add(name.replace("&", "and"))
-            names.add(name.split(" &")[0])
+            if (first := name.split(" &")[0]) not in _NOT_ALONE:
+                names.add(first)
         if name.startswith("St. "):
             names.add("Saint " + name[4:])
             names.add("St " + name[4:])

@@ -387,14 +387,24 @@ def _speaker_of(sentence: str, patterns: Sequence[re.Pattern[str]] = _PATTERNS) 
     return None
 
 
+# "in Michigan and ": the place before "and" is where, and so is the one after it.
+_PLACE_BEFORE_AND = re.compile(r"\b(?:in|to|from)\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)*\s+and\s+$")
+
+
 def _a_place(who: str) -> bool:
     """A country or its capital ("China", "Washington", "Moscow")."""
     return who in CAPITALS or who == "Washington" or names_a_country(who)
 
 
 def _where(sentence: str, start: int) -> bool:
-    """Whether a place named at `start` is where, not who speaks ("press reports in China
-    said", "the ambassador to Washington told", "reports from China")."""
+    """Whether a place named at `start` is where or what, not who speaks ("press reports in
+    China said", "the ambassador to Washington told", "reports from China", "Republicans in
+    Michigan and Washington say"), or is spoken of by someone else ("an official told CNN
+    that Russia has asked", "the island that Beijing claims as its own")."""
+    if sentence.endswith(" that ", 0, start):
+        return True
+    if sentence.endswith(" and ", 0, start):
+        return bool(_PLACE_BEFORE_AND.search(sentence, max(0, start - 60), start))
     return sentence.endswith((" in ", " to ", " from "), 0, start) and not sentence.endswith(
         "according to ", 0, start
     )

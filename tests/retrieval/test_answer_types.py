@@ -248,6 +248,8 @@ def test_what_follows_say_or_think_is_another_question() -> None:
         ("French Open", False),
         ("New Jersey", False),
         ("Putin", False),
+        ("Bosnia", True),
+        ("Heard", False),
     ],
 )
 def test_a_country_or_its_people_tell_little_about_which_story(name: str, country: bool) -> None:

@@ -443,6 +443,20 @@ def test_a_government_speaks_by_its_seat_or_capital_but_is_never_he_or_she() -> 
     assert [s.speaker for s in statements(airline)] == ["Air China", "China"]
 
 
+def test_a_government_spoken_of_in_someone_elses_sentence_does_not_speak() -> None:
+    text = (
+        "A senior US official told CNN that Russia has asked China for drones. "
+        "Republicans in Michigan and Washington say that the vote hurt him. "
+        "Pelosi may visit Taiwan, an island that Beijing claims as its own. "
+        "China and Russia said they would hold drills. "
+        "The therapist testified that Heard told her she fought back."
+    )
+    # Over the RealTime QA pages the official's report was Russia's words, the Republicans'
+    # were Washington's and the island was Beijing's. "Heard" is no country, though "Heard &
+    # McDonald Islands" is one.
+    assert _attributed(text) == [("China and ", "Russia"), ("The therap", "Heard")]
+
+
 def test_a_relative_named_in_passing_does_not_take_over_the_surname() -> None:
     text = (
         "Judge Ketanji Brown Jackson was nominated on Friday. "
