@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from retrieval.fingerprint import code_fingerprint
 from retrieval.lexical import terms
 from retrieval.manifest import Manifest
 from retrieval.news_words import sentence_terms
+from retrieval.speaks_for import bodies_introducing
 from retrieval.speech import speaker_matches, statements
 
 logger = logging.getLogger(__name__)
@@ -27,7 +30,8 @@ CREATE TABLE IF NOT EXISTS quotes (
     start      INTEGER NOT NULL,
     end        INTEGER NOT NULL,
     direct     INTEGER NOT NULL,
-    sentence   TEXT NOT NULL
+    sentence   TEXT NOT NULL,
+    bodies     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS quotes_by_speaker ON quotes(speaker);
 CREATE TABLE IF NOT EXISTS meta (
@@ -37,7 +41,8 @@ CREATE TABLE IF NOT EXISTS meta (
 """
 
 
-# The modules `speech.statements` reads (tests/retrieval/test_news_features.py checks this).
+# The modules `speech.statements` and `speaks_for.bodies_introducing` read
+# (tests/retrieval/test_news_features.py checks this).
 EXTRACTOR_CODE = (
     "speech.py",
     "speech_subjects.py",
@@ -45,7 +50,16 @@ EXTRACTOR_CODE = (
     "speaker_gender.py",
     "places.py",
     "sentences.py",
+    "speaks_for.py",
+    "lexical.py",
+    "models.py",
 )
+
+
+def _bodies_column(names: Iterable[str]) -> str:
+    """ "|kremlin|russia|": each name between bars, so that LIKE '%|russia|%' finds one."""
+    listed = sorted(name.lower() for name in names)
+    return f"|{'|'.join(listed)}|" if listed else ""
 
 
 def extractor_version() -> str:
@@ -84,6 +98,9 @@ class QuoteBook:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(_SCHEMA)
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(quotes)")}
+        if "bodies" not in columns:  # a book from before session 24: read again below
+            self._conn.execute("ALTER TABLE quotes ADD COLUMN bodies TEXT NOT NULL DEFAULT ''")
         self._version = extractor_version()
         self._current = self._written_by() == self._version
 
@@ -119,9 +136,18 @@ class QuoteBook:
                         "INSERT INTO quoted_articles VALUES (?, ?)", (aid, article.content_hash)
                     )
                     self._conn.executemany(
-                        "INSERT INTO quotes VALUES (?,?,?,?,?,?)",
+                        "INSERT INTO quotes (article_id, speaker, start, end, direct, sentence, "
+                        "bodies) VALUES (?,?,?,?,?,?,?)",
                         [
-                            (aid, s.speaker, s.start, s.end, int(s.direct), s.sentence)
+                            (
+                                aid,
+                                s.speaker,
+                                s.start,
+                                s.end,
+                                int(s.direct),
+                                s.sentence,
+                                _bodies_column(bodies_introducing(article.text, s.speaker)),
+                            )
                             for s in statements(article.text)
                         ],
                     )
@@ -137,20 +163,24 @@ class QuoteBook:
             self.sync()
 
     def find(self, speaker: str, topic: str | None = None, limit: int = 20) -> list[Quote]:
-        """What `speaker` said (surname or full name), about `topic` if given, best first."""
+        """What `speaker` said (surname or full name), about `topic` if given, best first. A
+        body's or a country's words include those of whoever its articles introduce with a
+        title under it: "the Kremlin" finds "Kremlin spokesman Dmitry Peskov"'s."""
         self._ensure_current()
         last = speaker.split()[-1] if speaker.split() else speaker
+        body = _bodies_column([re.sub(r"^the\s+", "", speaker.strip(), flags=re.IGNORECASE)])
         with self._lock:
             rows = self._conn.execute(
-                "SELECT speaker, sentence, direct, article_id, start, end FROM quotes "
-                "WHERE speaker LIKE ? ORDER BY article_id, start",
-                (f"%{last}%",),
+                "SELECT speaker, sentence, direct, article_id, start, end, bodies FROM quotes "
+                "WHERE speaker LIKE ? OR bodies LIKE ? ORDER BY article_id, start",
+                (f"%{last}%", f"%{body}%"),
             ).fetchall()
         wanted = set(terms(topic)) if topic else set()
         rows = [
-            r
+            r[:6]
             for r in rows
-            if speaker_matches(r[0], speaker) and (not wanted or wanted <= sentence_terms(r[1]))
+            if (speaker_matches(r[0], speaker) or body in r[6])
+            and (not wanted or wanted <= sentence_terms(r[1]))
         ]
         articles = self._manifest.articles({r[3] for r in rows})
         quotes = []

@@ -40,17 +40,18 @@ def with_said_passages(
     if question.kind != "say" or not question.speaker:
         return list(passages)
     said = [q for q in find(question.speaker, question.topic) if outlet in (None, q.source)]
-    held = [q for q in said if any(_holds(p, q) for p in passages)]
-    if not said or len(held) >= _ENOUGH_HELD:
-        return list(passages)
-    said = [q for q in said if q not in held]
     # "How did China react to the sanctions?" names no topic the words must hold (China's
     # reaction need not say "sanctions"), but when some hold the question's words, only
-    # they are added, those holding the most first (ties newest first).
+    # they count, those holding the most first (ties newest first): Xi Jinping's words on
+    # another subject, brought back by search, do not answer it.
     asked = set(terms(question.text)) - set(terms(question.speaker))
     shared = [(len(asked & sentence_terms(quote.sentence)), quote) for quote in said]
     if any(count for count, _ in shared):
         said = [quote for count, quote in sorted(shared, key=lambda pair: -pair[0]) if count]
+    held = [q for q in said if any(_holds(p, q) for p in passages)]
+    if not said or len(held) >= _ENOUGH_HELD:
+        return list(passages)
+    said = [q for q in said if q not in held]
     lowest = min((p.score for p in passages), default=0.0)
     chunks = snapshot()
     added: dict[str, Passage] = {}

@@ -100,3 +100,58 @@ def _introduced(text: str, speaker: str, forms: tuple[str, ...]) -> bool:
         for pattern in (before, after)
         for found in pattern.finditer(text)
     )
+
+
+# Each adjective or other name a title may use, and the names a question may ask by:
+# "Russian President Vladimir Putin" answers "What did Russia say?".
+_ASKED_AS: dict[str, set[str]] = {}
+for _asked, _titled in _ADJECTIVES.items():
+    for _form in _titled:
+        _ASKED_AS.setdefault(_form.lower(), set()).add(_asked)
+# Words between a body and the title that are not part of either ("the Kremlin's", "US").
+_BODY_WORD = re.compile(r"^(?:[A-Z][\w.\-]*|U\.S\.)$")
+_AFTER_NAME = re.compile(
+    r",\s+(?:the\s+)?(?P<body>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2}?)(?:['’]s)?\s+"
+    r"(?P<title>(?:[A-Za-z.]+\s+){0,3}?[A-Za-z.]+)(?=\s*[,.;]|\s+(?:to|of|for|at)\b)"
+)
+
+
+def bodies_introducing(text: str, speaker: str) -> frozenset[str]:
+    """The bodies and countries `text` introduces `speaker` under, lower-cased as a
+    question names them: {"kremlin"} for "Kremlin spokesman Dmitry Peskov", {"russia"} for
+    "Russian President Vladimir Putin" or "Sergei Lavrov, Russia's foreign minister,"."""
+    return _bodies(text, speaker)
+
+
+@lru_cache(maxsize=512)
+def _bodies(text: str, speaker: str) -> frozenset[str]:
+    first_name = r"(?:[A-Z][\w\-]+\s+)?" if len(speaker.split()) == 1 else ""
+    found: set[str] = set()
+    for match in re.finditer(rf"(?<![\w-]){first_name}{re.escape(speaker)}(?![\w-])", text):
+        words = text[max(0, match.start() - 120) : match.start()].split()
+        titled = 0
+        while titled < min(5, len(words)) and words[-1 - titled].lower() in _TITLE_WORDS:
+            titled += 1
+        if titled:
+            found |= _asked_as(words[: len(words) - titled])
+        after = _AFTER_NAME.match(text, match.end())
+        if after and all(w.lower() in _TITLE_WORDS for w in after.group("title").split()):
+            found |= _asked_as(after.group("body").split(), institution=True)
+    return frozenset(found)
+
+
+def _asked_as(before: list[str], institution: bool = False) -> set[str]:
+    """The names a question may ask a body by, from the words just before a title: the
+    longest run of up to three capitalised words that names a body or a country."""
+    for size in (3, 2, 1):
+        run = before[-size:]
+        if len(run) < size or not all(_BODY_WORD.match(w.rstrip("’'s")) for w in run):
+            continue
+        name = re.sub(r"['’]s$", "", " ".join(run))
+        the = institution or (len(before) > size and before[-size - 1].lower() == "the")
+        asked = _ASKED_AS.get(name.lower())
+        if asked:
+            return {*asked, name.lower()}
+        if _forms(f"the {name}" if the else name):
+            return {name.lower()}
+    return set()

@@ -566,7 +566,7 @@ def test_the_quote_books_version_covers_every_module_the_extractor_reads() -> No
     # upgrade that changed it.
     package = Path(statements.__wrapped__.__code__.co_filename).parent
     seen: set[str] = set()
-    todo = ["speech.py"]
+    todo = ["speech.py", "speaks_for.py"]
     while todo:
         name = todo.pop()
         seen.add(name)
@@ -637,6 +637,30 @@ def test_a_quote_book_from_older_code_is_read_again(newsbot_factory, tmp_path: P
     reopened = newsbot_factory(folder)
     assert [q.speaker for q in reopened.quotes("Osborne")] == ["George Osborne"]
     assert ("Treasury", 1) not in reopened.quote_book.speakers()
+
+
+def test_a_quote_book_without_the_bodies_column_is_upgraded(
+    newsbot_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "kremlin.txt"
+    article.write_text(
+        "Kremlin rejects the plan\n\nKremlin spokesman Dmitry Peskov said the plan was "
+        "unacceptable.\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "data"
+    bot = newsbot_factory(folder)
+    bot.ingest([article])
+    bot.close()
+    # A book written before session 24 had no `bodies` column.
+    book = sqlite3.connect(folder / "quotes.sqlite3")
+    with book:
+        book.execute("ALTER TABLE quotes DROP COLUMN bodies")
+        book.execute("UPDATE meta SET value = 'older' WHERE key = 'extractor'")
+    book.close()
+
+    reopened = newsbot_factory(folder)
+    assert [q.speaker for q in reopened.quotes("the Kremlin")] == ["Dmitry Peskov"]
 
 
 def _bot_over_records(bot: Newsbot, folder: Path, records: list[dict[str, str]]) -> Newsbot:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.service import Newsbot
-from retrieval.speaks_for import speaks_for
+from retrieval.speaks_for import bodies_introducing, speaks_for
 
 TEXT = (
     "US secretary of state Antony Blinken said on Tuesday that Russia was isolated. "
@@ -54,6 +54,59 @@ def test_a_title_under_a_body_or_country_speaks_for_it(speaker: str, body: str) 
 )
 def test_other_names_near_a_body_do_not_speak_for_it(speaker: str, body: str) -> None:
     assert not speaks_for(TEXT, speaker, body)
+
+
+@pytest.mark.parametrize(
+    ("speaker", "bodies"),
+    [
+        ("Dmitry Peskov", {"kremlin"}),
+        ("Peskov", {"kremlin"}),
+        ("Antony Blinken", {"us", "united states", "america"}),
+        ("Karine Jean-Pierre", {"white house"}),
+        ("Vladimir Putin", {"russia"}),
+        ("Jerome Powell", {"fed", "federal reserve"}),
+        ("Sergei Lavrov", {"russia"}),
+        ("Zhang Jun", {"china"}),
+        ("Anna Petrova", set()),
+        ("Ivan Sokolov", set()),
+    ],
+)
+def test_the_quote_book_files_a_statement_under_the_bodies_its_speaker_speaks_for(
+    speaker: str, bodies: set[str]
+) -> None:
+    # The names a question may ask by, lower-cased: "What did the US say?" and "What did
+    # America say?" both mean the Secretary of State's words.
+    assert bodies_introducing(TEXT, speaker) >= bodies
+    assert bool(bodies_introducing(TEXT, speaker)) is bool(bodies)
+
+
+def test_a_bodys_quotes_list_its_spokesmans_words(
+    newsbot_factory: Callable[..., Newsbot], tmp_path: Path
+) -> None:
+    record = {
+        "title": "Kremlin rejects the plan",
+        "source": "Wire",
+        "published_at": "2024-05-02",
+        "body": (
+            "Kremlin spokesman Dmitry Peskov said the plan was unacceptable. "
+            "The Kremlin said on Friday that talks could resume. "
+            "Russian economist Ivan Sokolov said growth would slow."
+        ),
+    }
+    path = tmp_path / "kremlin.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    bot = newsbot_factory()
+    bot.ingest([path])
+    # `newsbot quotes Kremlin` and the bot's /quotes had listed the Kremlin's own
+    # statements only, while answers to "What did the Kremlin say?" quoted Peskov too.
+    listed = [(q.speaker, q.sentence[:20]) for q in bot.quotes("the Kremlin")]
+    assert sorted(listed) == [
+        ("Dmitry Peskov", "Kremlin spokesman Dm"),
+        ("Kremlin", "The Kremlin said on "),
+    ]
+    assert [q.speaker for q in bot.quotes("Peskov")] == ["Dmitry Peskov"]
+    assert [q.speaker for q in bot.quotes("Kremlin", "talks")] == ["Kremlin"]
+    assert "Ivan Sokolov" not in {q.speaker for q in bot.quotes("Russia")}
 
 
 def test_what_a_body_said_quotes_its_spokesman(
