@@ -102,14 +102,16 @@ def _introduced(text: str, speaker: str, forms: tuple[str, ...]) -> bool:
     )
 
 
-# Each adjective or other name a title may use, and the names a question may ask by:
+# Each adjective or other name a title may use, with the names a question may ask by:
 # "Russian President Vladimir Putin" answers "What did Russia say?".
-_ASKED_AS: dict[str, set[str]] = {}
-for _asked, _titled in _ADJECTIVES.items():
-    for _form in _titled:
-        _ASKED_AS.setdefault(_form.lower(), set()).add(_asked)
-# Words between a body and the title that are not part of either ("the Kremlin's", "US").
+_ASKED_AS: dict[str, frozenset[str]] = {
+    form.lower(): frozenset(asked for asked, forms in _ADJECTIVES.items() if form in forms)
+    for titled in _ADJECTIVES.values()
+    for form in titled
+}
+# A word of a body's name ("Kremlin", "White", "U.S."), its "'s" taken off.
 _BODY_WORD = re.compile(r"^(?:[A-Z][\w.\-]*|U\.S\.)$")
+_POSSESSIVE = re.compile(r"['’]s$")
 _AFTER_NAME = re.compile(
     r",\s+(?:the\s+)?(?P<body>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2}?)(?:['’]s)?\s+"
     r"(?P<title>(?:[A-Za-z.]+\s+){0,3}?[A-Za-z.]+)(?=\s*[,.;]|\s+(?:to|of|for|at)\b)"
@@ -145,9 +147,9 @@ def _asked_as(before: list[str], institution: bool = False) -> set[str]:
     longest run of up to three capitalised words that names a body or a country."""
     for size in (3, 2, 1):
         run = before[-size:]
-        if len(run) < size or not all(_BODY_WORD.match(w.rstrip("’'s")) for w in run):
+        if len(run) < size or not all(_BODY_WORD.match(_POSSESSIVE.sub("", w)) for w in run):
             continue
-        name = re.sub(r"['’]s$", "", " ".join(run))
+        name = _POSSESSIVE.sub("", " ".join(run))
         the = institution or (len(before) > size and before[-size - 1].lower() == "the")
         asked = _ASKED_AS.get(name.lower())
         if asked:
