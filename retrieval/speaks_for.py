@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from retrieval.lexical import word_set
@@ -112,6 +113,8 @@ _ASKED_AS: dict[str, frozenset[str]] = {
 # A word of a body's name ("Kremlin", "White", "U.S."), its "'s" taken off.
 _BODY_WORD = re.compile(r"^(?:[A-Z][\w.\-]*|U\.S\.)$")
 _POSSESSIVE = re.compile(r"['’]s$")
+_WORD_CHAR = re.compile(r"[\w-]")
+_FIRST_NAME = re.compile(r"(?<![\w-])[A-Z][\w\-]+\s+$")
 _AFTER_NAME = re.compile(
     r",\s+(?:the\s+)?(?P<body>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2}?)(?:['’]s)?\s+"
     r"(?P<title>(?:[A-Za-z.]+\s+){0,3}?[A-Za-z.]+)(?=\s*[,.;]|\s+(?:to|of|for|at)\b)"
@@ -127,19 +130,36 @@ def bodies_introducing(text: str, speaker: str) -> frozenset[str]:
 
 @lru_cache(maxsize=512)
 def _bodies(text: str, speaker: str) -> frozenset[str]:
-    first_name = r"(?:[A-Z][\w\-]+\s+)?" if len(speaker.split()) == 1 else ""
+    surname_only = len(speaker.split()) == 1
     found: set[str] = set()
-    for match in re.finditer(rf"(?<![\w-]){first_name}{re.escape(speaker)}(?![\w-])", text):
-        words = text[max(0, match.start() - 120) : match.start()].split()
+    # The name found as plain text, a first name before it looked for after: a pattern
+    # that starts with a look-behind or an optional first name is tried at every character
+    # of the article, which doubled the time to build the quote book.
+    for start, end in _whole_word_at(text, speaker):
+        if surname_only and (first := _FIRST_NAME.search(text, max(0, start - 60), start)):
+            start = first.start()  # "Dmitry Peskov" for a speaker known as "Peskov"
+        words = text[max(0, start - 120) : start].split()
         titled = 0
         while titled < min(5, len(words)) and words[-1 - titled].lower() in _TITLE_WORDS:
             titled += 1
         if titled:
             found |= _asked_as(words[: len(words) - titled])
-        after = _AFTER_NAME.match(text, match.end())
+        after = _AFTER_NAME.match(text, end)
         if after and all(w.lower() in _TITLE_WORDS for w in after.group("title").split()):
             found |= _asked_as(after.group("body").split(), institution=True)
     return frozenset(found)
+
+
+def _whole_word_at(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """Where `name` stands in `text` as whole words, as `(?<![\\w-])name(?![\\w-])` finds it."""
+    at = text.find(name)
+    while at != -1:
+        end = at + len(name)
+        if not (at and _WORD_CHAR.match(text, at - 1)) and not _WORD_CHAR.match(text, end):
+            yield at, end
+            at = text.find(name, end)
+        else:
+            at = text.find(name, at + 1)
 
 
 def _asked_as(before: list[str], institution: bool = False) -> set[str]:
