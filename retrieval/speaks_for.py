@@ -25,6 +25,9 @@ _TITLE_WORDS = word_set(
     "mayor acting communications department member parliament mp lawmaker military army navy "
     "armed forces air force chair chairman chairwoman board administrator"
 )
+# A title after the name, up to a stop or a preposition: "Sergei Lavrov, Russia's foreign
+# minister,", "Zhang Jun, the Chinese ambassador to the United Nations".
+_TITLE_AFTER = r"(?P<title>(?:[A-Za-z.]+\s+){0,3}?[A-Za-z.]+)(?=\s*[,.;]|\s+(?:to|of|for|at)\b)"
 # The adjective a title uses for a country ("Russian President", "British Prime Minister"),
 # or the other name of a body ("Fed Chair", "Federal Reserve Chair").
 _ADJECTIVES = {
@@ -90,17 +93,19 @@ def _introduced(text: str, speaker: str, forms: tuple[str, ...]) -> bool:
         rf"(?<![\w.-])(?:the\s+)?(?:{names})(?:['’]s)?\s+((?:[A-Za-z.]+\s+){{1,5}}?)"
         rf"{first_name}{re.escape(speaker)}(?![\w-])"
     )
-    # "Sergei Lavrov, Russia's foreign minister,", "Zhang Jun, the Chinese ambassador to the
-    # United Nations": the title after the name, up to a stop or a preposition.
     after = re.compile(
         rf"(?<![\w-]){first_name}{re.escape(speaker)},\s+(?:the\s+)?(?:{names})(?:['’]s)?\s+"
-        rf"((?:[A-Za-z.]+\s+){{0,3}}?[A-Za-z.]+)(?=\s*[,.;]|\s+(?:to|of|for|at)\b)"
+        + _TITLE_AFTER
     )
     return any(
-        all(word.lower() in _TITLE_WORDS for word in found.group(1).split())
+        _all_title_words(found.group(1))
         for pattern in (before, after)
         for found in pattern.finditer(text)
     )
+
+
+def _all_title_words(words: str) -> bool:
+    return all(word.lower() in _TITLE_WORDS for word in words.split())
 
 
 # Each adjective or other name a title may use, with the names a question may ask by:
@@ -116,8 +121,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _WORD_CHAR = re.compile(r"[\w-]")
 _FIRST_NAME = re.compile(r"(?<![\w-])[A-Z][\w\-]+\s+$")
 _AFTER_NAME = re.compile(
-    r",\s+(?:the\s+)?(?P<body>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2}?)(?:['’]s)?\s+"
-    r"(?P<title>(?:[A-Za-z.]+\s+){0,3}?[A-Za-z.]+)(?=\s*[,.;]|\s+(?:to|of|for|at)\b)"
+    r",\s+(?:the\s+)?(?P<body>[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,2}?)(?:['’]s)?\s+" + _TITLE_AFTER
 )
 
 
@@ -145,7 +149,7 @@ def _bodies(text: str, speaker: str) -> frozenset[str]:
         if titled:
             found |= _asked_as(words[: len(words) - titled])
         after = _AFTER_NAME.match(text, end)
-        if after and all(w.lower() in _TITLE_WORDS for w in after.group("title").split()):
+        if after and _all_title_words(after.group("title")):
             found |= _asked_as(after.group("body").split(), institution=True)
     return frozenset(found)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,23 @@ def newsbot_factory(
     yield make
     for bot in opened:
         bot.close()
+
+
+@pytest.fixture
+def records_bot(
+    newsbot_factory: Callable[..., Newsbot], tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[Sequence[Mapping[str, str]]], Newsbot]:
+    """Builds a fresh Newsbot over `records` (title, source, published_at, body …), written
+    as one JSONL file and ingested."""
+
+    def make(records: Sequence[Mapping[str, str]]) -> Newsbot:
+        path = tmp_path_factory.mktemp("records") / "articles.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+        bot = newsbot_factory()
+        bot.ingest([path])
+        return bot
+
+    return make
 
 
 @pytest.fixture(scope="session")

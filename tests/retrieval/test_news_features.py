@@ -663,15 +663,7 @@ def test_a_quote_book_without_the_bodies_column_is_upgraded(
     assert [q.speaker for q in reopened.quotes("the Kremlin")] == ["Dmitry Peskov"]
 
 
-def _bot_over_records(bot: Newsbot, folder: Path, records: list[dict[str, str]]) -> Newsbot:
-    """`bot` after ingesting `records` (title, source, published_at, body), one JSONL file."""
-    path = folder / "articles.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    bot.ingest([path])
-    return bot
-
-
-def test_same_story_from_two_outlets_is_cited_once(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_same_story_from_two_outlets_is_cited_once(records_bot) -> None:  # type: ignore[no-untyped-def]
     shared = (
         "The city council of Lakeside voted on Tuesday to build a new bridge over the Silver "
         "River at a cost of 40 million dollars."
@@ -690,7 +682,7 @@ def test_same_story_from_two_outlets_is_cited_once(newsbot_factory, tmp_path: Pa
             "published_at": "2024-05-03",
         },
     ]
-    bot = _bot_over_records(newsbot_factory(), tmp_path, records)
+    bot = records_bot(records)
     answer = bot.ask("How much will the Silver River bridge cost?")
     assert answer.found
     assert answer.text.count("40 million dollars") == 1
@@ -772,16 +764,14 @@ def test_a_weekday_now_or_last_year_implies_a_period_that_does_not_steer_search(
         assert not timeframe(name, today).relative, name
 
 
-def test_a_question_about_this_week_is_not_answered_from_old_news(
-    newsbot_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_about_this_week_is_not_answered_from_old_news(records_bot) -> None:  # type: ignore[no-untyped-def]
     record = {
         "title": "Harbour budget approved",
         "source": "Coast News",
         "published_at": "2024-06-20",
         "body": "The harbour council approved a budget of 5 million euros for the pier.",
     }
-    bot = _bot_over_records(newsbot_factory(), tmp_path, [record])
+    bot = records_bot([record])
     question = "What budget did the harbour council approve this week?"
     assert "5 million euros" in bot.ask(question, today=date(2024, 6, 24)).text
     months_later = bot.ask(question, today=date(2024, 9, 24))
@@ -810,9 +800,7 @@ def test_the_words_naming_a_period_counted_back_can_be_left_out() -> None:
     assert timeframe("Who won?", today).untimed("Who won?") is None
 
 
-def test_a_declined_question_about_this_week_says_when_the_news_on_it_is_from(
-    newsbot_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_declined_question_about_this_week_says_when_the_news_on_it_is_from(records_bot) -> None:  # type: ignore[no-untyped-def]
     record = {
         "title": "Lighthouse keeper honoured",
         "source": "Coast News",
@@ -820,7 +808,7 @@ def test_a_declined_question_about_this_week_says_when_the_news_on_it_is_from(
         "body": "The lighthouse keeper Ada Quinn received the Harbour Medal for rescuing two "
         "fishermen. She was praised by the mayor. The ceremony took place at the town hall.",
     }
-    bot = _bot_over_records(newsbot_factory(), tmp_path, [record])
+    bot = records_bot([record])
     later = date(2024, 9, 24)
     # "this week" is the rarest word asked, so the answer is judged too thin on its own; but
     # the question without it is answered, from March: that is what the asker needs to know.
@@ -833,16 +821,14 @@ def test_a_declined_question_about_this_week_says_when_the_news_on_it_is_from(
     assert election.text == "I couldn't find that in the indexed articles."
 
 
-def test_a_question_about_tuesday_is_not_answered_from_a_tuesday_months_ago(
-    newsbot_factory, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_about_tuesday_is_not_answered_from_a_tuesday_months_ago(records_bot) -> None:  # type: ignore[no-untyped-def]
     record = {
         "title": "Quarterback retires",
         "source": "Sports Desk",
         "published_at": "2024-03-12",
         "body": "The veteran quarterback Sam Rivers announced his retirement on Tuesday.",
     }
-    bot = _bot_over_records(newsbot_factory(), tmp_path, [record])
+    bot = records_bot([record])
     question = "Which quarterback announced his retirement on Tuesday?"
     assert "Sam Rivers" in bot.ask(question, today=date(2024, 3, 14)).text
     months_later = bot.ask(question, today=date(2024, 9, 24))
@@ -852,7 +838,7 @@ def test_a_question_about_tuesday_is_not_answered_from_a_tuesday_months_ago(
     assert bot.ask("Which quarterback announced his retirement?", today=date(2024, 9, 24)).found
 
 
-def test_period_and_recency_pick_the_right_article(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_period_and_recency_pick_the_right_article(records_bot) -> None:  # type: ignore[no-untyped-def]
     records = [
         {
             "title": "Harbour budget approved",
@@ -867,7 +853,7 @@ def test_period_and_recency_pick_the_right_article(newsbot_factory, tmp_path: Pa
             "body": "The harbour council approved a budget of 5 million euros for the pier.",
         },
     ]
-    bot = _bot_over_records(newsbot_factory(), tmp_path, records)
+    bot = records_bot(records)
     in_2023 = bot.ask("What budget did the harbour council approve in March 2023?")
     assert in_2023.citations[0].published == "2023-03-01"
     latest = bot.ask("What is the latest harbour budget?", today=date(2024, 6, 26))
@@ -875,7 +861,7 @@ def test_period_and_recency_pick_the_right_article(newsbot_factory, tmp_path: Pa
 
 
 def test_a_period_search_names_its_chunks_and_agrees_with_chromas_filter(  # type: ignore[no-untyped-def]
-    newsbot_factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    records_bot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     records = [
         {"title": f"Harbour budget {day}", "published_at": day, "body": f"The harbour {text}."}
@@ -886,7 +872,7 @@ def test_a_period_search_names_its_chunks_and_agrees_with_chromas_filter(  # typ
             ("", "council will publish its budget next year"),
         ]
     ]
-    bot = _bot_over_records(newsbot_factory(), tmp_path, records)
+    bot = records_bot(records)
     june = {"$and": [{"published_ts": {"$gte": 20240601}}, {"published_ts": {"$lte": 20240630}}]}
     since = {"published_ts": {"$gte": 20240621}}
     listed = [bot.search("harbour budget", k=5, where=where) for where in (june, since)]

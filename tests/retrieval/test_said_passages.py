@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
 
 import pytest
 
@@ -75,12 +73,8 @@ def _articles() -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def talks_bot(newsbot_factory: Callable[..., Newsbot], tmp_path: Path) -> Newsbot:
-    path = tmp_path / "talks.jsonl"
-    path.write_text("\n".join(json.dumps(a) for a in _articles()), encoding="utf-8")
-    bot = newsbot_factory()
-    bot.ingest([path])
-    return bot
+def talks_bot(records_bot: Callable[[Sequence[Mapping[str, str]]], Newsbot]) -> Newsbot:
+    return records_bot(_articles())
 
 
 def test_a_speakers_words_on_the_topic_are_found_though_search_ranks_others_first(
@@ -119,7 +113,7 @@ _BURIED = "The Kremlin said on Thursday that wheat would go only to friendly cou
 
 
 @pytest.fixture
-def wheat_bot(newsbot_factory: Callable[..., Newsbot], tmp_path: Path) -> Newsbot:
+def wheat_bot(records_bot: Callable[[Sequence[Mapping[str, str]]], Newsbot]) -> Newsbot:
     # Seven articles on wheat and the Kremlin's war, holding no words of the Kremlin's; one
     # that search brings back with a Kremlin statement on wheat; one that it does not, whose
     # Kremlin statement on wheat sits among talk of ships and insurers.
@@ -155,12 +149,7 @@ def wheat_bot(newsbot_factory: Callable[..., Newsbot], tmp_path: Path) -> Newsbo
         "source": "Ledger",
         "published": "2022-03-20",
     }
-    path = tmp_path / "wheat.jsonl"
-    records = [*markets, found, buried]
-    path.write_text("\n".join(json.dumps(a) for a in records), encoding="utf-8")
-    bot = newsbot_factory()
-    bot.ingest([path])
-    return bot
+    return records_bot([*markets, found, buried])
 
 
 def test_the_quote_book_adds_words_search_missed_beside_those_it_found(

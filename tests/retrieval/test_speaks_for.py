@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
 
 import pytest
 
@@ -81,7 +79,7 @@ def test_the_quote_book_files_a_statement_under_the_bodies_its_speaker_speaks_fo
 
 
 def test_a_bodys_quotes_list_its_spokesmans_words(
-    newsbot_factory: Callable[..., Newsbot], tmp_path: Path
+    records_bot: Callable[[Sequence[Mapping[str, str]]], Newsbot],
 ) -> None:
     record = {
         "title": "Kremlin rejects the plan",
@@ -93,10 +91,7 @@ def test_a_bodys_quotes_list_its_spokesmans_words(
             "Russian economist Ivan Sokolov said growth would slow."
         ),
     }
-    path = tmp_path / "kremlin.json"
-    path.write_text(json.dumps(record), encoding="utf-8")
-    bot = newsbot_factory()
-    bot.ingest([path])
+    bot = records_bot([record])
     # `newsbot quotes Kremlin` and the bot's /quotes had listed the Kremlin's own
     # statements only, while answers to "What did the Kremlin say?" quoted Peskov too.
     listed = [(q.speaker, q.sentence[:20]) for q in bot.quotes("the Kremlin")]
@@ -110,7 +105,7 @@ def test_a_bodys_quotes_list_its_spokesmans_words(
 
 
 def test_what_a_body_said_quotes_its_spokesman(
-    newsbot_factory: Callable[..., Newsbot], tmp_path: Path
+    records_bot: Callable[[Sequence[Mapping[str, str]]], Newsbot],
 ) -> None:
     record = {
         "title": "Talks in Geneva end without a deal",
@@ -123,10 +118,7 @@ def test_what_a_body_said_quotes_its_spokesman(
             "in June. Analysts said the pipeline talks showed how far apart the sides were."
         ),
     }
-    path = tmp_path / "talks.json"
-    path.write_text(json.dumps(record), encoding="utf-8")
-    bot = newsbot_factory()
-    bot.ingest([path])
+    bot = records_bot([record])
     answer = bot.ask("What did the Kremlin say about the pipeline talks?")
     assert answer.found
     assert "would resume in June" in answer.text
