@@ -192,6 +192,16 @@ _ROLE_PATTERNS = (
     re.compile(rf"[”\"’],?\s+the\s+{_ROLE}\s+(?:{_VERBS})\b"),
 )
 
+# An office or a document speaks: “…,” the ministry said. It may go on quoting a body ("the
+# Economy Ministry said … the ministry said"), never a person: "Xie said …. Taiwan's foreign
+# ministry welcomed Pelosi. “…,” the ministry said" is not Xie's. ("The company" is left out:
+# one-word firms, "Renault said", cannot be told from people.)
+_OFFICE_SPEAKS = re.compile(
+    r"[”\"’],?\s+(?:the|a|an|its|their)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(?P<office>ministry|department|embassy|agency|statement|report|government|commission"
+    rf"|committee|council|court|office|police)\s+(?:{_ADVERB})?(?:{_VERBS})\b"
+)
+
 # Someone unnamed speaks: "A spokesman for the company said", "Mr Blair's official
 # spokesman said:".
 _SPOKESPERSON = re.compile(
@@ -275,6 +285,8 @@ def statements(text: str) -> tuple[Statement, ...]:
             speaker = by_role
         elif _UNNAMED_SPEAKER.search(sentence) or _SPOKESPERSON.search(sentence):
             last_speaker = None  # “…,” said the club's boss: someone else speaks now
+        elif last_speaker and _an_office_after_a_person(sentence, last_speaker):
+            last_speaker = None
         elif tagged := _tag_where_quote_closes(text, spans[i : i + 1 + _LOOK_AHEAD]):
             speaker = book.learn(tagged)
         elif (
@@ -301,6 +313,16 @@ def _may_mean(name: str, pronoun: str, genders: Genders) -> bool:
     """Whether "he" or "she" can mean `name` (in full): never a body or a country, nor
     someone the article shows is of the other sex."""
     return not (names_a_body(name) or names_a_country(name)) and genders.allows(name, pronoun)
+
+
+def _an_office_after_a_person(sentence: str, last_speaker: str) -> bool:
+    """Whether an office or a document speaks in `sentence` (“…,” the ministry said) after a
+    person did: then someone else's words begin. After a body ("US Embassy", "CDC") or a
+    place it may be the same speaker's."""
+    office = _OFFICE_SPEAKS.search(sentence)
+    if office is None or names_a_body(last_speaker) or _a_place(last_speaker):
+        return False
+    return office.group("office").lower() not in last_speaker.lower()
 
 
 def _a_relative_of_someone_named(name: str, before: str, book: NameBook) -> bool:

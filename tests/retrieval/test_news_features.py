@@ -310,6 +310,26 @@ def test_whom_a_paper_quotes_is_the_speaker_and_a_group_is_nobody() -> None:
     ]
 
 
+def test_an_office_speaking_after_a_person_is_not_that_person() -> None:
+    text = (
+        "Chinese Deputy Foreign Minister Xie Feng summoned the US ambassador. "
+        "“Anyone who manipulates the Taiwan issue will be put to shame,” Xie said. "
+        "Taiwan's foreign ministry welcomed Pelosi. "
+        "“The visit will strengthen the friendly relationship,” the ministry said in a statement. "
+        "“It deepens cooperation.” "
+        "“We advise travellers to avoid the border,” the US Embassy said. "
+        "“Wait times can grow without warning,” the embassy said."
+    )
+    # Over the RealTime QA pages the ministry's words had been Xie's, and so had the quote
+    # after them; about 80 statements of departments, agencies and statements were read as
+    # the last-named person's.
+    assert _attributed(text) == [
+        ("“Anyone wh", "Xie Feng"),
+        ("“We advise", "US Embassy"),
+        ("“Wait time", "US Embassy"),
+    ]
+
+
 def test_an_initial_is_part_of_the_name_and_an_opening_phrase_is_not() -> None:
     text = (
         "“Digging is a task,” said Mr R. Sridharan, vice president of networks. "
