@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
+from retrieval.answer_types import names_in
 from retrieval.catalog import Snapshot
 from retrieval.lexical import terms
 from retrieval.models import Passage
@@ -45,6 +46,11 @@ def with_said_passages(
     # they count, those holding the most first (ties newest first): Xi Jinping's words on
     # another subject, brought back by search, do not answer it.
     asked = set(terms(question.text)) - set(terms(question.speaker))
+    if question.topic is None:
+        # What it reacted to, when named ("Finland joining NATO"), is what its words must
+        # be about: Putin on Ukraine joining the EU "unlike NATO" shares two words with
+        # "How did Russia react to Finland joining NATO?" and none of its story.
+        said = [q for q in said if _names_all(q.sentence, _named(question))]
     shared = [(len(asked & sentence_terms(quote.sentence)), quote) for quote in said]
     if any(count for count, _ in shared):
         said = [quote for count, quote in sorted(shared, key=lambda pair: -pair[0]) if count]
@@ -63,6 +69,18 @@ def with_said_passages(
             break
     logger.debug("quote book added %d passages for %r", len(added), question.text)
     return [*passages, *added.values()]
+
+
+def _named(question: Question) -> list[set[str]]:
+    """The terms of each name the question gives besides its speaker's."""
+    speaker = set(terms(question.speaker or ""))
+    named = (set(terms(name)) for name in names_in(question.text))
+    return [name for name in named if name and not name <= speaker]
+
+
+def _names_all(sentence: str, names: list[set[str]]) -> bool:
+    have = sentence_terms(sentence)
+    return all(name <= have for name in names)
 
 
 def _holds(passage: Passage, quote: Quote) -> bool:

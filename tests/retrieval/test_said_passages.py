@@ -109,6 +109,15 @@ def test_the_quote_book_adds_nothing_the_speaker_did_not_say(talks_bot: Newsbot)
     assert "Sergei Lavrov said the talks had made little progress" in lavrov.text
 
 
+def test_a_reaction_to_something_named_is_words_that_name_it(talks_bot: Newsbot) -> None:
+    # The Kremlin's statement on talks shares "talks" with the question, but not Geneva:
+    # it was added from the quote book as the Kremlin's reaction to the Geneva talks.
+    answer = talks_bot.ask("How did the Kremlin react to the talks in Geneva?")
+    assert _STATEMENT not in answer.text
+    assert "Grain ships leave Odesa under a new corridor" not in {c.title for c in answer.citations}
+    assert _STATEMENT in talks_bot.ask("How did the Kremlin react to the talks?").text
+
+
 _BURIED = "The Kremlin said on Thursday that wheat would go only to friendly countries"
 
 
