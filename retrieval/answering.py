@@ -97,6 +97,11 @@ class Answerer:
         if self.speaker_unnamed(question, answer, read):
             logger.debug("declined: no cited article names %s", question.speaker)
             return Answer(question=question.text, text=NOT_FOUND, found=False)
+        if _speaker_unheard(question, scored, answer):
+            logger.debug(
+                "declined: no words of %s on record, none quoted names them", question.speaker
+            )
+            return Answer(question=question.text, text=NOT_FOUND, found=False)
         if _speaker_silent(question, scored, answer):
             logger.debug(
                 "declined: none of %s's words on record is about the topic", question.speaker
@@ -303,6 +308,24 @@ def _name_heads(question: Question) -> dict[str, set[str]]:
     """Each name the question mentions, with the terms of its last word ("Leyton Orient":
     {"orient"})."""
     return {name: set(terms(name.split()[-1])) for name in names_in(question.text)}
+
+
+def _speaker_unheard(
+    question: Question, scored: Sequence[tuple[float, Candidate]], answer: Answer
+) -> bool:
+    """ "What did the Kremlin say about Brittney Griner?" where none of the candidates is the
+    Kremlin's words: read as an ordinary question ("What did the court call the ban?"), its
+    answer must still name the speaker. A caption of Griner at court says nothing the
+    Kremlin said, though its article names the Kremlin elsewhere."""
+    speaker = question.speaker
+    # "the Kremlin" is a name; "the minister" is whoever the articles say it is.
+    if question.kind != "say" or not speaker or not speaker.removeprefix("the ")[:1].isupper():
+        return False
+    if any(said_by(c, speaker) for _, c in scored):
+        return False
+    head = set(terms(speaker.split()[-1]))
+    quoted = set(terms(" ".join(c.quote for c in answer.citations)))
+    return bool(head) and not _mentioned(head, quoted)
 
 
 def _speaker_silent(

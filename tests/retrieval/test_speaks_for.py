@@ -123,3 +123,27 @@ def test_what_a_body_said_quotes_its_spokesman(
     assert answer.found
     assert "would resume in June" in answer.text
     assert "Analysts said" not in answer.text
+
+
+def test_a_body_with_no_words_on_record_is_not_answered_with_a_caption(
+    records_bot: Callable[[Sequence[Mapping[str, str]]], Newsbot],
+) -> None:
+    hearing = {
+        "title": "Kremlin stays out of view as Griner appears in court",
+        "source": "Wire",
+        "published_at": "2022-06-27",
+        "body": (
+            "Brittney Griner appeared at a court outside Moscow on Monday for a preliminary "
+            "hearing. Her lawyers asked for the hearing to be held in private. Brittney Griner "
+            "at a Russian court Monday for a preliminary hearing. The hearing lasted two hours."
+        ),
+    }
+    bot = records_bot([hearing])
+    # No statement of the Kremlin's is on record: the caption had been its words.
+    assert not bot.ask("What did the Kremlin say about Brittney Griner?").found
+    assert bot.ask("What happened to Brittney Griner at the hearing?").found
+    hearing["body"] += (
+        " Kremlin spokesman Dmitry Peskov said the case of Brittney Griner was not political."
+    )
+    answer = records_bot([hearing]).ask("What did the Kremlin say about Brittney Griner?")
+    assert "was not political" in answer.text
