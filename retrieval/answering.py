@@ -26,11 +26,11 @@ from retrieval.candidates import Candidate, gather, is_lead, said_by
 from retrieval.composing import compose
 from retrieval.embedding import Embedder
 from retrieval.lexical import CALENDAR_TERMS, terms
-from retrieval.models import LIST_ITEM, Answer, Article, Passage
+from retrieval.models import Answer, Article, Passage
 from retrieval.news_words import sentence_terms
 from retrieval.on_the_story import on_the_story
 from retrieval.questions import Question
-from retrieval.speech import reports_speech
+from retrieval.speaker_checks import speaker_silent, speaker_unheard
 
 logger = logging.getLogger(__name__)
 
@@ -97,12 +97,12 @@ class Answerer:
         if self.speaker_unnamed(question, answer, read):
             logger.debug("declined: no cited article names %s", question.speaker)
             return Answer(question=question.text, text=NOT_FOUND, found=False)
-        if _speaker_unheard(question, scored, answer):
+        if speaker_unheard(question, scored, answer):
             logger.debug(
                 "declined: no words of %s on record, none quoted names them", question.speaker
             )
             return Answer(question=question.text, text=NOT_FOUND, found=False)
-        if _speaker_silent(question, scored, answer):
+        if speaker_silent(question, scored, answer):
             logger.debug(
                 "declined: none of %s's words on record is about the topic", question.speaker
             )
@@ -308,46 +308,6 @@ def _name_heads(question: Question) -> dict[str, set[str]]:
     """Each name the question mentions, with the terms of its last word ("Leyton Orient":
     {"orient"})."""
     return {name: set(terms(name.split()[-1])) for name in names_in(question.text)}
-
-
-def _speaker_unheard(
-    question: Question, scored: Sequence[tuple[float, Candidate]], answer: Answer
-) -> bool:
-    """ "What did the Kremlin say about Brittney Griner?" where none of the candidates is the
-    Kremlin's words: read as an ordinary question ("What did the court call the ban?"), its
-    answer must still name the speaker. A caption of Griner at court says nothing the
-    Kremlin said, though its article names the Kremlin elsewhere."""
-    speaker = question.speaker
-    # "the Kremlin" is a name; "the minister" is whoever the articles say it is.
-    if question.kind != "say" or not speaker or not speaker.removeprefix("the ")[:1].isupper():
-        return False
-    if any(said_by(c, speaker) for _, c in scored):
-        return False
-    head = set(terms(speaker.split()[-1]))
-    quoted = set(terms(" ".join(c.quote for c in answer.citations)))
-    return bool(head) and not _mentioned(head, quoted)
-
-
-def _speaker_silent(
-    question: Question, scored: Sequence[tuple[float, Candidate]], answer: Answer
-) -> bool:
-    """ "What did Putin say about South Korea?" answered with other people's sentences on
-    South Korea, while Putin's words on record are about something else: what he said about
-    it is not here. The answer must quote one of his statements, or words the extractor gave
-    no one ("…," said the Liverpool player; "The chancellor's budget speech praised …"),
-    which may be his; a sentence that merely names him ("China is wary of the ties between
-    Putin and Kim") says nothing he said."""
-    speaker = question.speaker
-    if question.kind != "say" or not speaker or not question.topic:
-        return False
-    if not any(said_by(c, speaker) for _, c in scored):
-        return False  # no words of his on record: read as an ordinary question
-    quoted = " ".join(c.quote for c in answer.citations)
-    return not any(
-        said_by(c, speaker) or (c.statement is None and reports_speech(c.text))
-        for _, c in scored
-        if c.text.removeprefix(LIST_ITEM) in quoted
-    )
 
 
 def _lacks_asked_quantity(question: Question, answer: Answer) -> bool:
