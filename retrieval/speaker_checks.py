@@ -10,7 +10,7 @@ from retrieval.candidates import Candidate, said_by
 from retrieval.lexical import terms
 from retrieval.models import LIST_ITEM, Answer
 from retrieval.questions import Question
-from retrieval.speaker_names import TITLES, names_a_body
+from retrieval.speaker_names import TITLES, clean_name, names_a_body
 from retrieval.speech import reports_speech
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,12 @@ def speaker_unheard(
         return False
     if any(said_by(c, speaker) for _, c in scored):
         return False
-    return not names_speaker(_quoted(answer), speaker)
+    quoted = _quoted(answer)
+    return not any(
+        names_speaker(c.text, speaker, c.article.text)
+        for _, c in scored
+        if c.text.removeprefix(LIST_ITEM) in quoted
+    )
 
 
 def speaker_silent(
@@ -54,16 +59,21 @@ def speaker_silent(
     )
 
 
-def names_speaker(text: str, speaker: str) -> bool:
-    """Whether `text` names `speaker` by the last word of the name ("Putin", "the Kremlin's"),
-    and not as someone else's: "James Clarke" does not name Charles Clarke, nor "RJ
-    Reynolds Tobacco" Burt Reynolds, while "Mr Clarke" and "Home Secretary Clarke" do."""
+def names_speaker(text: str, speaker: str, article: str = "") -> bool:
+    """Whether `text`, a sentence of `article`, names `speaker` by the last word of the name
+    ("Putin", "the Kremlin's"), and not as someone else's: "James Clarke" does not name
+    Charles Clarke, nor "RJ Reynolds Tobacco" Burt Reynolds, while "Mr Clarke" and "Home
+    Secretary Clarke" do. A person's surname alone counts only where the article gives the
+    full name: "Johnson" in a story on Boris Johnson is not Van Johnson."""
     words = speaker.removeprefix("the ").split()
     head = set(terms(words[-1])) if words else set()
     if not head or not head <= set(terms(text)):
         return False
     if len(words) < 2 or names_a_body(speaker):
         return True
+    full = clean_name(speaker) or speaker
+    if full not in text and full not in article:
+        return False
     may_precede = {None, *words, *TITLES}
     named = re.compile(rf"(?:\b(?P<before>[A-Z][\w'’.\-]*)\s+)?\b{re.escape(words[-1])}\b")
     return any(match.group("before") in may_precede for match in named.finditer(text))
