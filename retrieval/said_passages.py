@@ -50,7 +50,8 @@ def with_said_passages(
         # What it reacted to, when named ("Finland joining NATO"), is what its words must
         # be about: Putin on Ukraine joining the EU "unlike NATO" shares two words with
         # "How did Russia react to Finland joining NATO?" and none of its story.
-        said = [q for q in said if _names_all(q.sentence, _named(question))]
+        named = _named(question)
+        said = [q for q in said if _names_all(q.sentence, named)]
     shared = [(len(asked & sentence_terms(quote.sentence)), quote) for quote in said]
     if any(count for count, _ in shared):
         said = [quote for count, quote in sorted(shared, key=lambda pair: -pair[0]) if count]
@@ -72,9 +73,10 @@ def with_said_passages(
 
 
 def _named(question: Question) -> list[set[str]]:
-    """The terms of each name the question gives besides its speaker's."""
+    """The terms of each name the question gives besides its speaker's (a year is when, not
+    what: "react to the sanctions in 2022")."""
     speaker = set(terms(question.speaker or ""))
-    named = (set(terms(name)) for name in names_in(question.text))
+    named = (set(terms(name)) for name in names_in(question.text) if not name.isdigit())
     return [name for name in named if name and not name <= speaker]
 
 

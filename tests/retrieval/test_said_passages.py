@@ -116,6 +116,8 @@ def test_a_reaction_to_something_named_is_words_that_name_it(talks_bot: Newsbot)
     assert _STATEMENT not in answer.text
     assert "Grain ships leave Odesa under a new corridor" not in {c.title for c in answer.citations}
     assert _STATEMENT in talks_bot.ask("How did the Kremlin react to the talks?").text
+    # A year is when, not what: the statement need not name it.
+    assert _STATEMENT in talks_bot.ask("How did the Kremlin react to the talks in 2022?").text
 
 
 _BURIED = "The Kremlin said on Thursday that wheat would go only to friendly countries"
