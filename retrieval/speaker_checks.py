@@ -69,9 +69,9 @@ def names_speaker(text: str, speaker: str, article: str = "") -> bool:
     head = set(terms(words[-1])) if words else set()
     if not head or not head <= set(terms(text)):
         return False
-    if len(words) < 2 or names_a_body(speaker):
-        return True
-    full = clean_name(speaker) or speaker
+    if len(words) < 2 or names_a_body(speaker) or not words[-1][:1].isupper():
+        return True  # "the Kremlin", "the Port Elm zoo": no one's surname
+    full = clean_name(" ".join(words)) or " ".join(words)
     if full not in text and full not in article:
         return False
     may_precede = {None, *words, *TITLES}

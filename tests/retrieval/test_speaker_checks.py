@@ -16,6 +16,7 @@ from retrieval.speaker_checks import names_speaker
         ("Clarke said the powers would be used rarely.", "Charles Clarke"),
         ("The Kremlin's spokesman spoke on Friday.", "the Kremlin"),
         ("Critics of the CDC were many.", "CDC"),
+        ("The Port Elm zoo announced the birth of a cub.", "the Port Elm zoo"),
     ],
 )
 def test_a_speaker_is_named_by_surname_title_or_full_name(text: str, speaker: str) -> None:
