@@ -30,7 +30,7 @@ from retrieval.models import Answer, Article, Passage
 from retrieval.news_words import sentence_terms
 from retrieval.on_the_story import on_the_story
 from retrieval.questions import Question
-from retrieval.speaker_checks import speaker_silent, speaker_unheard
+from retrieval.speaker_checks import speaker_not_quoted
 
 logger = logging.getLogger(__name__)
 
@@ -97,15 +97,8 @@ class Answerer:
         if self.speaker_unnamed(question, answer, read):
             logger.debug("declined: no cited article names %s", question.speaker)
             return Answer(question=question.text, text=NOT_FOUND, found=False)
-        if speaker_unheard(question, scored, answer):
-            logger.debug(
-                "declined: no words of %s on record, none quoted names them", question.speaker
-            )
-            return Answer(question=question.text, text=NOT_FOUND, found=False)
-        if speaker_silent(question, scored, answer):
-            logger.debug(
-                "declined: none of %s's words on record is about the topic", question.speaker
-            )
+        if reason := speaker_not_quoted(question, scored, answer):
+            logger.debug("declined: %s", reason)
             return Answer(question=question.text, text=NOT_FOUND, found=False)
         # Whether to answer was judged on every candidate, as before; what is quoted leaves
         # out the articles about something else.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -14,7 +13,7 @@ from retrieval.fingerprint import code_fingerprint
 from retrieval.lexical import terms
 from retrieval.manifest import Manifest
 from retrieval.news_words import sentence_terms
-from retrieval.speaks_for import bodies_introducing
+from retrieval.speaks_for import bodies_introducing, without_the
 from retrieval.speech import speaker_matches, statements
 
 logger = logging.getLogger(__name__)
@@ -168,7 +167,7 @@ class QuoteBook:
         title under it: "the Kremlin" finds "Kremlin spokesman Dmitry Peskov"'s."""
         self._ensure_current()
         last = speaker.split()[-1] if speaker.split() else speaker
-        body = _bodies_column([re.sub(r"^the\s+", "", speaker.strip(), flags=re.IGNORECASE)])
+        body = _bodies_column([without_the(speaker)])
         with self._lock:
             rows = self._conn.execute(
                 "SELECT speaker, sentence, direct, article_id, start, end, bodies FROM quotes "

@@ -64,6 +64,14 @@ _ADJECTIVES = {
 }
 
 
+_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def without_the(name: str) -> str:
+    """ "the Kremlin" -> "Kremlin": a body's name as a title or a quote book writes it."""
+    return _THE.sub("", name.strip())
+
+
 def speaks_for(text: str, speaker: str, body: str) -> bool:
     """Whether `text` introduces `speaker` with a title under `body`, so that their words
     are the body's: "Kremlin spokesman Dmitry Peskov" for "the Kremlin", "White House press
@@ -76,7 +84,7 @@ def speaks_for(text: str, speaker: str, body: str) -> bool:
 @lru_cache(maxsize=256)
 def _forms(body: str) -> tuple[str, ...]:
     """How a title may write `body`; none when `body` is not a body or a country."""
-    plain = re.sub(r"^the\s+", "", body.strip(), flags=re.IGNORECASE)
+    plain = without_the(body)
     institution = plain != body.strip() and plain[:1].isupper()  # "the Kremlin"
     if not plain or not (institution or names_a_body(plain) or names_a_country(plain)):
         return ()
