@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.answer_types import names_in
 from retrieval.fingerprint import code_fingerprint
 from retrieval.lexical import terms
 from retrieval.manifest import Manifest
@@ -81,6 +82,10 @@ class Quote:
     start: int
     end: int
     url: str | None = None
+
+
+# How far from a statement (in characters, a few paragraphs) the rest of its topic may be.
+_NEAR = 1500
 
 
 class QuoteBook:
@@ -164,7 +169,9 @@ class QuoteBook:
     def find(self, speaker: str, topic: str | None = None, limit: int = 20) -> list[Quote]:
         """What `speaker` said (surname or full name), about `topic` if given, best first. A
         body's or a country's words include those of whoever its articles introduce with a
-        title under it: "the Kremlin" finds "Kremlin spokesman Dmitry Peskov"'s."""
+        title under it: "the Kremlin" finds "Kremlin spokesman Dmitry Peskov"'s. A statement
+        is about `topic` when it holds all its words, or its names and half its other words
+        with the rest in its headline or near it; those holding all come first."""
         self._ensure_current()
         last = speaker.split()[-1] if speaker.split() else speaker
         body = _bodies_column([without_the(speaker)])
@@ -175,19 +182,33 @@ class QuoteBook:
                 (f"%{last}%", f"%{body}%"),
             ).fetchall()
         wanted = set(terms(topic)) if topic else set()
-        rows = [
-            r[:6]
-            for r in rows
-            if (speaker_matches(r[0], speaker) or body in r[6])
-            and (not wanted or wanted <= sentence_terms(r[1]))
-        ]
-        articles = self._manifest.articles({r[3] for r in rows})
-        quotes = []
-        for who, sentence, direct, aid, start, end in rows:
+        # Read as it stood in the question ("… say about Finland"): its first word is no
+        # sentence's opening, so a capital there makes a name.
+        named = {t for name in names_in(f"about {topic}") for t in terms(name)} if topic else set()
+        theirs = []
+        for row in rows:
+            if not (speaker_matches(row[0], speaker) or body in row[6]):
+                continue
+            held = wanted & sentence_terms(row[1])
+            if named <= held and 2 * len(held) >= len(wanted):
+                theirs.append((row[:6], held))
+        articles = self._manifest.articles({row[3] for row, _ in theirs})
+        quotes: list[Quote] = []
+        loosely: list[Quote] = []
+        for (who, sentence, direct, aid, start, end), held in theirs:
             article = articles.get(aid)
             if article is None:
                 continue
-            quotes.append(
+            on_topic = held == wanted
+            if not on_topic:
+                # The topic's names and half its other words in the statement, the rest in
+                # its headline or around it: "Gallagher said January's figures were 'decent
+                # numbers'" is about "the retail figures" in a report on retail sales.
+                # ("South Korea" is one name: Putin on North Korea is not on it.)
+                around = article.text[max(0, start - _NEAR) : end + _NEAR]
+                if not wanted <= sentence_terms(f"{article.title}\n{around}"):
+                    continue
+            (quotes if on_topic else loosely).append(
                 Quote(
                     who,
                     sentence,
@@ -201,9 +222,11 @@ class QuoteBook:
                     article.url,
                 )
             )
-        # Newest first; within an article, in the order written.
-        quotes.sort(key=lambda q: (q.published or "", q.article_id, -q.start), reverse=True)
-        return quotes[:limit]
+        # Those holding the whole topic first; then newest first; within an article, in the
+        # order written.
+        for found in (quotes, loosely):
+            found.sort(key=lambda q: (q.published or "", q.article_id, -q.start), reverse=True)
+        return [*quotes, *loosely][:limit]
 
     def speakers(self, limit: int | None = None) -> list[tuple[str, int]]:
         """Everyone with attributed statements and how many, most quoted first."""

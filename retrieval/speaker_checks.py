@@ -29,7 +29,8 @@ def speaker_not_quoted(
       a caption of Griner at court, because its article names the Kremlin elsewhere.
     - X's words are there, the question has a topic, and the answer quotes none of them, nor
       any words the extractor gave no one ("…," said the Liverpool player; "The chancellor's
-      budget speech praised …"), which may be X's. "What did Putin say about South Korea?"
+      budget speech praised …") in an article that names X, which may be X's. "What did
+      Putin say about South Korea?"
       answered with other people's sentences on South Korea is not what he said, and a
       sentence that merely names him ("China is wary of the ties between Putin and Kim")
       says nothing he said."""
@@ -45,10 +46,22 @@ def speaker_not_quoted(
             return f"no words of {speaker} on record, none quoted names them"
         return None
     if question.topic and not any(
-        said_by(c, speaker) or (c.statement is None and reports_speech(c.text)) for c in quoted
+        said_by(c, speaker) or _may_be_theirs(c, speaker) for c in quoted
     ):
         return f"none of {speaker}'s words on record is about the topic"
     return None
+
+
+def _may_be_theirs(candidate: Candidate, speaker: str) -> bool:
+    """Words the extractor gave no one, in an article that names `speaker`: "…," said the
+    Liverpool player, in a report naming Gerrard, may be Gerrard's; a quote in a report on
+    NATO that never names the Kremlin is not the Kremlin's."""
+    article = candidate.article.text
+    return (
+        candidate.statement is None
+        and reports_speech(candidate.text)
+        and names_speaker(article, speaker, article)
+    )
 
 
 def names_speaker(text: str, speaker: str, article: str = "") -> bool:

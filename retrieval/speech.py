@@ -194,12 +194,15 @@ _ROLE_PATTERNS = (
 
 # An office or a document speaks: “…,” the ministry said. It may go on quoting a body ("the
 # Economy Ministry said … the ministry said"), never a person: "Xie said …. Taiwan's foreign
-# ministry welcomed Pelosi. “…,” the ministry said" is not Xie's. ("The company" is left out:
-# one-word firms, "Renault said", cannot be told from people.)
+# ministry welcomed Pelosi. “…,” the ministry said" is not Xie's; nor is "Prof Gellhorn said
+# …. “…,” the lawsuit said" the professor's. ("The company" is left out: one-word firms,
+# "Renault said", cannot be told from people.)
 _OFFICE_SPEAKS = re.compile(
     r"[”\"’],?\s+(?:the|a|an|its|their)\s+(?:[\w\-]+\s+){0,2}?"
     r"(?P<office>ministry|department|embassy|agency|statement|report|government|commission"
-    rf"|committee|council|court|office|police)\s+(?:{_ADVERB})?(?:{_VERBS})\b"
+    r"|committee|council|court|office|police"
+    r"|lawsuit|suit|complaint|filing|indictment|ruling|letter|memo|study|survey)"
+    rf"\s+(?:{_ADVERB})?(?:{_VERBS})\b"
 )
 
 # Someone unnamed speaks: "A spokesman for the company said", "Mr Blair's official

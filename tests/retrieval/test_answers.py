@@ -467,6 +467,30 @@ def test_what_a_speaker_said_on_a_topic_is_not_others_words_on_it(
     assert taxes.found and "council taxes would not rise" in taxes.text
 
 
+def test_unattributed_words_in_a_story_that_never_names_the_speaker_are_not_theirs(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "nato.txt": "NATO invites Finland\n\n"
+            "NATO formally invited Finland to join the alliance on Wednesday. "
+            "Finland's president and prime minister have announced their support for joining "
+            "NATO. The decision now goes to the member states for ratification.\n",
+            "wheat.txt": "Russia expects a record harvest\n\n"
+            "Russia expects to harvest a record amount of wheat this year. "
+            "The Kremlin said on Monday that wheat exports would rise by a fifth.\n",
+        },
+    )
+    # Over the held-out RealTime QA pages, Finland's leaders announcing their support (words
+    # the extractor gave no one) answered as the Kremlin's: the NATO story never names it.
+    answer = bot.ask("What did the Kremlin say about Finland joining NATO?")
+    assert not answer.found and answer.citations == ()
+    wheat = bot.ask("What did the Kremlin say about wheat exports?")
+    assert wheat.found and "wheat exports would rise" in wheat.text
+
+
 def test_how_someone_reacted_to_something_need_not_name_it(seeded_bot: Newsbot) -> None:
     # What Seoul answered with does not name the pact; read as "what did South Korea say
     # about the pact" the question was declined for want of its words on the pact.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -330,6 +331,19 @@ def test_an_office_speaking_after_a_person_is_not_that_person() -> None:
     ]
 
 
+def test_a_document_speaking_after_a_person_is_not_that_person() -> None:
+    text = (
+        "“The lower courts have been highly sceptical of such claims,” Prof Ernest Gellhorn "
+        "said. “Apple has unlawfully bundled its monopoly,” the lawsuit said. "
+        "“The agreement is not terminated,” the letter says. "
+        "“The human consequences will likely be severe,” the study said."
+    )
+    # Over the BBC corpus the lawsuit's words had been the professor's; over the RealTime QA
+    # pages about 30 statements of lawsuits, complaints, letters, memos and studies were
+    # read as the last-named person's.
+    assert _attributed(text) == [("“The lower", "Ernest Gellhorn")]
+
+
 def test_an_initial_is_part_of_the_name_and_an_opening_phrase_is_not() -> None:
     text = (
         "“Digging is a task,” said Mr R. Sridharan, vice president of networks. "
@@ -604,6 +618,41 @@ def test_quote_book_finds_a_speaker_on_a_topic(seeded_bot: Newsbot) -> None:
     assert any("very big mistake" in q.sentence for q in quotes)
     assert all("South Korea" in q.sentence or "Seoul" in q.sentence for q in quotes)
     assert seeded_bot.quotes("Nobody Atall") == []
+
+
+def test_a_statement_on_its_storys_topic_is_found_without_all_its_words(
+    records_bot: Callable[[Sequence[Mapping[str, str]]], Newsbot],
+) -> None:
+    bot = records_bot(
+        [
+            {
+                "title": "Cars pull down US retail figures",
+                "text": "US retail sales fell 0.3% in January, driven down by car sales. "
+                "Steve Gallagher, chief economist at SG, said January's figures were "
+                '"decent numbers".',
+                "published": "2005-02-15",
+            },
+            {
+                "title": "Shoppers return to the high street",
+                "text": "Steve Gallagher said the retail figures showed shoppers were back. "
+                "Department stores had their best month in a year.",
+                "published": "2005-01-10",
+            },
+            {
+                "title": "Trade gap widens",
+                "text": "The trade deficit grew to a record in December. Steve Gallagher said "
+                "the trade figures were worse than expected.",
+                "published": "2005-02-20",
+            },
+        ]
+    )
+    # "Retail" is in the first story but not in his sentence; the trade story holds no
+    # "retail" at all. Those holding the whole topic come first, though older.
+    found = [q.sentence for q in bot.quotes("Steve Gallagher", "the retail figures")]
+    assert found == [
+        "Steve Gallagher said the retail figures showed shoppers were back.",
+        'Steve Gallagher, chief economist at SG, said January\'s figures were "decent numbers".',
+    ]
 
 
 def test_quotes_requests_are_read_as_a_name_and_a_topic() -> None:
