@@ -225,15 +225,39 @@ def _note_outlet(also: dict[str, list[str]], kept: Candidate, dropped: Candidate
 def _name_first(
     scored: list[tuple[float, Candidate]], question: Question, floor: float
 ) -> list[tuple[float, Candidate]]:
-    """For "who" questions, lift the best sentence that names someone to the top, as long as
-    it is nearly as relevant: "A man was jailed" does not answer "who was jailed"."""
+    """For "who" questions, lift a sentence that names someone to the top: the one after the
+    best, if it does (a news lead tells what happened and the next sentence who: "The two
+    most senior executives at Fannie Mae have resigned. Chief executive Franklin Raines …
+    and chief financial officer Tim Howard have left the firm."), else the best that does,
+    as long as it is nearly as relevant: "A man was jailed" does not answer "who was
+    jailed"."""
     asked = question.text.lower()
-    if names_new_person(asked, scored[0][1].text):
+    top, lead = scored[0]
+    if names_new_person(asked, lead.text):
         return scored
+    after = _next_sentence(lead)
+    if after is not None and names_new_person(asked, after.text) and not not_an_answer(after.text):
+        rest = [
+            pair
+            for pair in scored[1:]
+            if (pair[1].article.article_id, pair[1].start)
+            != (after.article.article_id, after.start)
+        ]
+        return [scored[0], (top, after), *rest]
     for i, (score, candidate) in enumerate(scored):
         if score < floor:
             break
         if names_new_person(asked, candidate.text):
-            top = scored[0][0]
             return [(top, candidate), *scored[:i], *scored[i + 1 :]]
     return scored
+
+
+def _next_sentence(candidate: Candidate) -> Candidate | None:
+    """The sentence after `candidate` in its article, if any."""
+    text = candidate.article.text
+    spans = article_sentences(text)
+    at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), None)
+    if at is None or at + 1 >= len(spans):
+        return None
+    start, end = spans[at + 1]
+    return replace(candidate, start=start, end=end, text=text[start:end])

@@ -491,6 +491,30 @@ def test_unattributed_words_in_a_story_that_never_names_the_speaker_are_not_thei
     assert wheat.found and "wheat exports would rise" in wheat.text
 
 
+def test_who_is_named_in_the_sentence_after_a_lead_that_names_no_one(
+    newsbot_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "bank.txt": "Bosses quit Harbour Bank\n\n"
+            "The two most senior executives at Harbour Bank have resigned after accounting "
+            "errors were uncovered at the bank. "
+            "Chief executive Tomas Weller and finance director Ines Varga have left the firm. "
+            "Harbour Bank could have to restate its earnings by up to $2bn.\n",
+            "regulator.txt": "Regulator criticises Harbour Bank\n\n"
+            "The regulator said Harbour Bank had made major errors in its accounts. "
+            "Its chief accountant Paul Grey said the bank's methods of measuring risk at "
+            "Harbour Bank were inadequate.\n",
+        },
+    )
+    # Over the BBC articles "Who resigned from Fannie Mae?" was answered with the lead and
+    # the best-scored sentence that named anyone: a regulator's, not those who resigned.
+    answer = bot.ask("Who resigned from Harbour Bank?")
+    assert answer.found and "Tomas Weller" in answer.text
+
+
 def test_how_someone_reacted_to_something_need_not_name_it(seeded_bot: Newsbot) -> None:
     # What Seoul answered with does not name the pact; read as "what did South Korea say
     # about the pact" the question was declined for want of its words on the pact.
