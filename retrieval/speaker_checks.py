@@ -30,10 +30,9 @@ def speaker_not_quoted(
     - X's words are there, the question has a topic, and the answer quotes none of them, nor
       any words the extractor gave no one ("…," said the Liverpool player; "The chancellor's
       budget speech praised …") in an article that names X, which may be X's. "What did
-      Putin say about South Korea?"
-      answered with other people's sentences on South Korea is not what he said, and a
-      sentence that merely names him ("China is wary of the ties between Putin and Kim")
-      says nothing he said."""
+      Putin say about South Korea?" answered with other people's sentences on South Korea
+      is not what he said, and a sentence that merely names him ("China is wary of the ties
+      between Putin and Kim") says nothing he said."""
     speaker = question.speaker
     if question.kind != "say" or not speaker:
         return None
