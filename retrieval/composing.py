@@ -147,13 +147,13 @@ def _antecedents(
             continue
         if question.kind == "which" and names_the(question.noun or "", asked, text):
             continue
-        spans = article_sentences(candidate.article.text)
-        at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), 0)
         namer: Candidate | None = None
-        for start, end in reversed(spans[max(0, at - reach) : at]):
-            before = candidate.article.text[start:end]
-            if names(asked, before) and not not_an_answer(before):
-                namer = replace(candidate, start=start, end=end, text=before)
+        for back in range(1, reach + 1):
+            before = _sentence_at(candidate, -back)
+            if before is None:
+                break
+            if names(asked, before.text) and not not_an_answer(before.text):
+                namer = before
                 break
         if namer is None:
             namer = next(
@@ -235,7 +235,7 @@ def _name_first(
     top, lead = scored[0]
     if names_new_person(asked, lead.text):
         return scored
-    after = _next_sentence(lead)
+    after = _sentence_at(lead, 1)
     if after is not None and names_new_person(asked, after.text) and not not_an_answer(after.text):
         rest = [
             pair
@@ -252,12 +252,13 @@ def _name_first(
     return scored
 
 
-def _next_sentence(candidate: Candidate) -> Candidate | None:
-    """The sentence after `candidate` in its article, if any."""
+def _sentence_at(candidate: Candidate, offset: int) -> Candidate | None:
+    """The sentence `offset` places from `candidate` in its article (-1 the one before, 1 the
+    one after), if there is one."""
     text = candidate.article.text
     spans = article_sentences(text)
     at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), None)
-    if at is None or at + 1 >= len(spans):
+    if at is None or not 0 <= at + offset < len(spans):
         return None
-    start, end = spans[at + 1]
+    start, end = spans[at + offset]
     return replace(candidate, start=start, end=end, text=text[start:end])

@@ -189,7 +189,8 @@ class QuoteBook:
         for row in rows:
             if not (speaker_matches(row[0], speaker) or body in row[6]):
                 continue
-            held = wanted & sentence_terms(row[1])
+            # No topic, nothing to read: most look-ups name a speaker alone.
+            held = wanted & sentence_terms(row[1]) if wanted else wanted
             if named <= held and 2 * len(held) >= len(wanted):
                 theirs.append((row[:6], held))
         articles = self._manifest.articles({row[3] for row, _ in theirs})
