@@ -23,6 +23,7 @@ from retrieval.formatting import (
 )
 from retrieval.ingest import discover_files, read_articles
 from retrieval.ingest.decoding import read_text
+from retrieval.models import Article
 from retrieval.questions import validate
 from retrieval.service import Newsbot
 from retrieval.settings import Settings, load_settings
@@ -44,10 +45,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             f"no article files in {', '.join(args.paths)}; newsbot reads .txt, .md, .html, "
             ".json and .jsonl files"
         )
-    readable = []
+    read: dict[Path, list[Article]] = {}
     for path in files:
         try:
-            read_articles(path, errors=args.encoding_errors)
+            read[path] = read_articles(path, errors=args.encoding_errors)
         except InputError as err:
             if not args.skip_bad:
                 if len(files) > 1:
@@ -55,17 +56,16 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                 raise
             print(f"newsbot: skipped: {err}", file=sys.stderr)
             continue
-        readable.append(path)
-    if not readable:
+    if not read:
         raise InputError("every file was skipped; fix them or leave them out")
     bot = _open(settings)
     if args.if_empty and bot.stats().articles:
         print(f"index already holds {bot.stats().articles} articles; nothing to do")
         return 0
-    report = bot.ingest(readable, progress=sys.stderr.isatty(), errors=args.encoding_errors)
+    report = bot.ingest_files(read, progress=sys.stderr.isatty())
     print(report.summary())
-    if len(readable) < len(files):
-        print(f"{len(files) - len(readable)} file(s) skipped (named above on stderr)")
+    if len(read) < len(files):
+        print(f"{len(files) - len(read)} file(s) skipped (named above on stderr)")
     return 0
 
 

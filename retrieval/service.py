@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -154,6 +154,18 @@ class Newsbot:
         return self.writer.ingest(
             paths, progress=progress, errors=errors, on_batch_done=on_batch_done
         )
+
+    @_while_open
+    def ingest_files(
+        self,
+        read: Mapping[Path, Sequence[Article]],
+        *,
+        progress: bool = False,
+        on_batch_done: Callable[[Sequence[Article]], None] | None = None,
+    ) -> IngestReport:
+        """Index files already read: each path with the articles `read_articles` found in it
+        (the command line reads every file to check it before opening the index)."""
+        return self.writer.ingest_files(read, progress=progress, on_batch_done=on_batch_done)
 
     @_while_open
     def add_articles(

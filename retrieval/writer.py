@@ -66,13 +66,24 @@ class IndexWriter:
         (.json, .jsonl) only add: an article keeps its place when a later feed leaves it out.
         """
         files = discover_files([paths] if isinstance(paths, str | Path) else paths)
-        articles: list[Article] = []
-        documents: dict[str, set[str]] = {}
-        for path in files:
-            read = read_articles(path, errors=errors)
-            articles.extend(read)
-            if path.suffix.lower() not in FEED_SUFFIXES:
-                documents[str(path.resolve())] = {a.article_id for a in read}
+        read = {path: read_articles(path, errors=errors) for path in files}
+        return self.ingest_files(read, progress=progress, on_batch_done=on_batch_done)
+
+    def ingest_files(
+        self,
+        read: Mapping[Path, Sequence[Article]],
+        *,
+        progress: bool = False,
+        on_batch_done: Callable[[Sequence[Article]], None] | None = None,
+    ) -> IngestReport:
+        """Index files already read: each path with the articles `read_articles` found in it.
+        The same as `ingest`, for a caller that read them to check them first."""
+        articles = [article for found in read.values() for article in found]
+        documents = {
+            str(path.resolve()): {article.article_id for article in found}
+            for path, found in read.items()
+            if path.suffix.lower() not in FEED_SUFFIXES
+        }
         return self._write(articles, documents, progress=progress, on_batch_done=on_batch_done)
 
     def add_articles(

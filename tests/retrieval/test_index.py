@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import BinaryFileError, EmptyFileError, InputError, PathNotFoundError
+from retrieval.ingest import read_articles
 from retrieval.models import Article
 
 ARTICLE = """Harbour council approves new budget
@@ -45,6 +46,25 @@ def test_changed_article_replaces_its_chunks(newsbot_factory, tmp_path: Path) ->
     assert bot.store.count() == before, "old chunks were removed, not kept beside the new"
     answer = bot.ask("What budget did the harbour council approve?")
     assert "9 million" in answer.text and "4 million" not in answer.text
+
+
+def test_files_already_read_are_indexed_as_read_and_replace_what_they_held(
+    newsbot_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # The command line reads every file to check it before opening the index, then hands
+    # over what it read: the file is not read a second time.
+    path = _write(tmp_path, "a.txt", ARTICLE)
+    bot = newsbot_factory()
+    bot.ingest([path])
+    retitled = ARTICLE.replace("approves new budget", "passes its budget")
+    _write(tmp_path, "a.txt", retitled.replace("4 million", "9 million"))
+    read = {path: read_articles(path)}
+    _write(tmp_path, "a.txt", retitled.replace("4 million", "12 million"))
+    report = bot.ingest_files(read)
+    assert (report.new, report.removed) == (1, 1), "the old headline's article is retired"
+    assert [info.title for info in bot.sources()] == ["Harbour council passes its budget"]
+    answer = bot.ask("What budget did the harbour council approve?")
+    assert "9 million" in answer.text and "12 million" not in answer.text
 
 
 def test_bad_file_in_a_batch_leaves_index_untouched(newsbot_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
