@@ -52,8 +52,12 @@ _WEEKDAY = re.compile(
     rf"|\b(?!(?i:{_NAMED_DAYS})\b)[a-z]+\s+(?i:{_DAYS})\b(?!\s+[A-Z])"
     rf"|\b(?i:{_DAYS})\s+(?:night|morning|afternoon|evening)\b"
 )
-# Capitalised inside a question, "Now" is part of a title ("Apocalypse Now").
-_LATELY = re.compile(r"\b(?:recently|now|currently|soon)\b|^(?:Recently|Now|Currently|Soon)\b")
+# Capitalised inside a question, "Now" is part of a title ("Apocalypse Now"). "Soon after
+# exposure" and "as soon as" measure time from an event, not from today.
+_LATELY = re.compile(
+    r"\b(?:recently|now|currently)\b|^(?:Recently|Now|Currently)\b"
+    r"|(?:\bsoon|^Soon)\b(?!\s+(?:after|before|as)\b)"
+)
 _LAST_YEAR = re.compile(r"\blast year\b", re.I)
 
 

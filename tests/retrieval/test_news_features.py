@@ -829,6 +829,10 @@ def test_a_weekday_now_or_last_year_implies_a_period_that_does_not_steer_search(
         "Who won Monday Night Football?",
         "What did Putin say in recent years?",
         "What did Coppola say about Apocalypse Now?",
+        # Time measured from an event, not from today.
+        "How soon after exposure to monkeypox should you get vaccinated?",
+        "Soon after the vote, who resigned?",
+        "What should I do as soon as I test positive?",
     ):
         assert not timeframe(name, today).relative, name
 
