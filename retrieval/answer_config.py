@@ -39,6 +39,7 @@ class AnswerConfig:
     duplicate_scan: int = 30
     lead_articles: int = 2
     antecedent_reach: int = 2
+    quote_rest: int = 2  # sentences that go on with a quote of X's, for "what did X say"
     lead_bonus: float = 0.03
     asked_weight: float = 3.0
     doubtful_support: float = 0.55

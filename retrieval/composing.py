@@ -19,6 +19,7 @@ from retrieval.answer_types import (
 from retrieval.candidates import Candidate, article_sentences, said_by
 from retrieval.models import LIST_ITEM, Answer, Citation
 from retrieval.questions import Question
+from retrieval.speech import quote_goes_on, statements
 
 _WORD = re.compile(r"\w+")
 
@@ -69,6 +70,7 @@ def compose(
         chosen.append((score, candidate))
 
     chosen += _antecedents(question, chosen, scored, cfg.antecedent_reach)
+    chosen += _rest_of_quote(question, chosen, cfg.quote_rest)
 
     # The search ranked whole passages, which tells the story better than one sentence's
     # score: cite the articles in search order, each one's sentences in the order written.
@@ -250,6 +252,42 @@ def _name_first(
         if names_new_person(asked, candidate.text):
             return [(top, candidate), *scored[:i], *scored[i + 1 :]]
     return scored
+
+
+def _rest_of_quote(
+    question: Question, chosen: Sequence[tuple[float, Candidate]], most: int
+) -> list[tuple[float, Candidate]]:
+    """For "what did X say", the sentences that go on with a chosen quote of X's in the same
+    paragraph (the rest of the quote, or X's next quote standing alone), at most `most` in
+    all: "“… it is a worse idea now,” Furman wrote. “Refineries are even more constrained now
+    … Most of the 18.4 cent reduction would be pocketed by industry.”" The first sentence
+    scores best for the topic; the rest say why."""
+    if question.kind != "say" or not question.speaker:
+        return []
+    taken = {(c.article.article_id, c.start) for _, c in chosen}
+    added: list[tuple[float, Candidate]] = []
+    for score, candidate in chosen:
+        said = candidate.statement
+        if said is None or not said.direct or not said_by(candidate, question.speaker):
+            continue
+        by_start = {s.start: s for s in statements(candidate.article.text)}
+        after = candidate
+        while len(added) < most:
+            following = _sentence_at(after, 1)
+            more = by_start.get(following.start) if following is not None else None
+            if (
+                following is None
+                or more is None
+                or more.speaker != said.speaker
+                or "\n" in candidate.article.text[after.end : following.start]
+                or not quote_goes_on(after.text, following.text)
+                or (following.article.article_id, following.start) in taken
+            ):
+                break
+            after = replace(following, statement=more)
+            taken.add((after.article.article_id, after.start))
+            added.append((score, after))
+    return added
 
 
 def _sentence_at(candidate: Candidate, offset: int) -> Candidate | None:

@@ -293,14 +293,23 @@ def statements(text: str) -> tuple[Statement, ...]:
         elif tagged := _tag_where_quote_closes(text, spans[i : i + 1 + _LOOK_AHEAD]):
             speaker = book.learn(tagged)
         elif (
-            direct
-            and sentence.lstrip().startswith(_QUOTE_OPENERS)
-            and last_speaker
+            last_speaker
             and not _a_place(last_speaker)
+            and (
+                (direct and sentence.lstrip().startswith(_QUOTE_OPENERS))
+                or (
+                    in_quote
+                    and found
+                    and found[-1].end == spans[i - 1][1]
+                    and _quote_goes_on(text, found[-1].end, start)
+                )
+            )
         ):
-            # A quote standing alone right after an attributed one continues it. A
-            # country's words ("Beijing claims", "Russia denied") are reported, and a
-            # quote after them is someone's.
+            # A quote standing alone right after an attributed one continues it, as do the
+            # sentences of a quote the attributed one left open ("…,” Furman wrote. “Supply
+            # is inelastic. Most of the cut would be pocketed by industry.”). A country's
+            # words ("Beijing claims", "Russia denied") are reported, and a quote after
+            # them is someone's.
             speaker = last_speaker
         if speaker:
             last_speaker = speaker
@@ -310,6 +319,18 @@ def statements(text: str) -> tuple[Statement, ...]:
             subject = named_subject(sentence, book) or subject
         in_quote = still_quoting(sentence, in_quote)
     return tuple(found)
+
+
+def _quote_goes_on(text: str, previous_end: int, start: int) -> bool:
+    """Whether the sentence at `start` can be more of a quote the sentence before it left open:
+    it is in the same paragraph, and the quote closes before the paragraph ends. A web page's
+    stray mark leaves a quote open for good, and would give the rest of the page to one
+    speaker."""
+    if "\n" in text[previous_end:start]:
+        return False
+    end = text.find("\n", start)
+    rest = text[start : end if end != -1 else len(text)]
+    return '"' in rest or "”" in rest
 
 
 def _may_mean(name: str, pronoun: str, genders: Genders) -> bool:
@@ -460,6 +481,13 @@ def _owner_speaker(run: str, link: str, place: str) -> str | None:
 
 
 _REPORTING = re.compile(rf"\b(?:{_VERBS})\b")
+
+
+def quote_goes_on(sentence: str, following: str) -> bool:
+    """Whether `following` is more of the quote in `sentence`: the quote is still open, or
+    `following` is a quote standing alone ("“…,” he said. “And more.”"), not a new report
+    ("Mr Blair dismissed claims, saying: …")."""
+    return still_quoting(sentence, False) or following.lstrip().startswith(_QUOTE_OPENERS)
 
 
 def reports_speech(sentence: str) -> bool:

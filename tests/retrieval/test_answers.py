@@ -515,6 +515,28 @@ def test_who_is_named_in_the_sentence_after_a_lead_that_names_no_one(
     assert answer.found and "Tomas Weller" in answer.text
 
 
+def test_what_someone_said_goes_on_to_the_end_of_their_quote(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "tax.txt": "President calls for fuel duty holiday\n\n"
+            "The president called on Congress to suspend the fuel duty for three months. "
+            "Economists doubt drivers would see much of the cut.\n\n"
+            "“Whatever you thought of a fuel duty holiday in February, it is a worse idea "
+            "now,” Jason Furman, an economist, wrote on Twitter. “Refineries are even more "
+            "constrained now, and most of the reduction would be pocketed by industry.” "
+            "Jason Furman also said that the president was wrong to blame oil firms for it.\n",
+        },
+    )
+    # Over the held-out RealTime QA pages only the first sentence was quoted: it holds the
+    # question's words, the sentences that say why do not.
+    answer = bot.ask("What did Jason Furman say about the fuel duty holiday?")
+    assert answer.found and "worse idea now" in answer.text
+    assert "pocketed by industry" in answer.text
+    assert "oil firms" not in answer.text, "a new report is not more of the quote"
+
+
 def test_how_someone_reacted_to_something_need_not_name_it(seeded_bot: Newsbot) -> None:
     # What Seoul answered with does not name the pact; read as "what did South Korea say
     # about the pact" the question was declined for want of its words on the pact.

@@ -344,6 +344,26 @@ def test_a_document_speaking_after_a_person_is_not_that_person() -> None:
     assert _attributed(text) == [("“The lower", "Ernest Gellhorn")]
 
 
+def test_the_rest_of_a_quote_left_open_is_the_same_speakers() -> None:
+    text = (
+        "“It is a worse idea now,” Jason Furman, an economist, wrote on Twitter. “Refineries "
+        "are constrained. Most of the cut would be pocketed by industry.”\n\n"
+        "Officials acknowledged that criticism.\n\n"
+        "“The deal is done,” said Ann Lee. “Stray mark on a page.\n\n"
+        "Prices rose in June. Fuel was dearer."
+    )
+    # Over the RealTime QA pages the economist's last sentence, which carries no
+    # attribution, was nobody's. A quote is read on only within its paragraph, and only if
+    # it closes there: a stray mark would give the rest of a page to one speaker.
+    assert _attributed(text) == [
+        ("“It is a w", "Jason Furman"),
+        ("“Refinerie", "Jason Furman"),
+        ("Most of th", "Jason Furman"),
+        ("“The deal ", "Ann Lee"),
+        ("“Stray mar", "Ann Lee"),
+    ]
+
+
 def test_an_initial_is_part_of_the_name_and_an_opening_phrase_is_not() -> None:
     text = (
         "“Digging is a task,” said Mr R. Sridharan, vice president of networks. "
