@@ -301,7 +301,7 @@ def statements(text: str) -> tuple[Statement, ...]:
                     in_quote
                     and found
                     and found[-1].end == spans[i - 1][1]
-                    and _quote_goes_on(text, found[-1].end, start)
+                    and _closes_in_paragraph(text, found[-1].end, start)
                 )
             )
         ):
@@ -321,7 +321,7 @@ def statements(text: str) -> tuple[Statement, ...]:
     return tuple(found)
 
 
-def _quote_goes_on(text: str, previous_end: int, start: int) -> bool:
+def _closes_in_paragraph(text: str, previous_end: int, start: int) -> bool:
     """Whether the sentence at `start` can be more of a quote the sentence before it left open:
     it is in the same paragraph, and the quote closes before the paragraph ends. A web page's
     stray mark leaves a quote open for good, and would give the rest of the page to one
