@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from retrieval.errors import EmptyQuestionError, QuestionTooLongError
 from retrieval.lexical import STOPWORDS, terms, word_set
 from retrieval.news_requests import switched_follow_up
+from retrieval.speaker_names import BODIES, TITLES
 
 MAX_QUESTION_CHARS = 2_000
 
@@ -118,10 +119,28 @@ def asks_for_help(message: str) -> bool:
     return _HELP.match(message) is not None or message.strip() == "?"
 
 
+# "Kari Huesing of the Yellowstone Gateway Inn": a person and where they work. A body's own
+# name keeps its "of" ("Bank of England", "Prime Minister of Japan"): a title or a body word
+# comes before it.
+_AFFILIATED = re.compile(
+    r"^(?P<person>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+?)\s+(?:of|from|at)\s+(?:the\s+)?[A-Z]"
+)
+
+
+def _person_alone(who: str) -> str:
+    """The speaker without the place they are "of" or "from", when it names a person: quotes
+    are filed under the name alone."""
+    affiliated = _AFFILIATED.match(who)
+    if affiliated is None:
+        return who
+    person = affiliated.group("person")
+    return who if any(word in TITLES or word in BODIES for word in person.split()) else person
+
+
 def parse(question: str) -> Question:
     say = _SAY.match(_WHEN_SAID.sub("", question))
     if say and (not say.group("object") or say.group("verb").lower() in _TAKES_OBJECT):
-        who = say.group("who").strip()
+        who = _person_alone(say.group("who").strip())
         said_to = _DANGLING.sub("", say.group("object") or "")  # "warn about?"
         topic = (say.group("topic") or said_to).strip() or None
         if say.group("verb").lower() in _REACTING:

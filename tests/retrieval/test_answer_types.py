@@ -231,6 +231,25 @@ def test_when_it_was_said_is_neither_speaker_nor_topic(
     assert question.text == text  # the timeframe still reads the whole question
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # Over the RealTime QA pages both were declined: quotes are filed under the name alone.
+        ("What did Kari Huesing of the Yellowstone Gateway Inn say?", "Kari Huesing"),
+        ("What did Hannah Cloke from the University of Reading say?", "Hannah Cloke"),
+        # A body's or a title's own "of" stays.
+        ("What did the Bank of England say?", "the Bank of England"),
+        (
+            "What did Prime Minister of Japan Fumio Kishida say?",
+            "Prime Minister of Japan Fumio Kishida",
+        ),
+        ("What did Secretary of State Antony Blinken say?", "Secretary of State Antony Blinken"),
+    ],
+)
+def test_where_a_speaker_works_is_not_their_name(text: str, speaker: str) -> None:
+    assert parse(text).speaker == speaker
+
+
 def test_what_follows_say_or_think_is_another_question() -> None:
     # These ask about the war and the pact, not for what "people" or Putin said about them.
     assert parse("What did people think the war would cost?").kind != "say"
