@@ -324,16 +324,19 @@ def _misses_the_topic(question: Question, answer: Answer) -> bool:
     return bool(wanted) and not any(_stem_meets(t, have) for t in wanted)
 
 
+def _cited(answer: Answer, articles: Mapping[str, Article]) -> list[Article]:
+    """The cited articles, those of them found in `articles`."""
+    return [articles[c.article_id] for c in answer.citations if c.article_id in articles]
+
+
 def _cited_years(answer: Answer, articles: Mapping[str, Article]) -> set[str]:
-    """The years the cited articles (those found in `articles`) were published in."""
-    cited = [articles[c.article_id] for c in answer.citations if c.article_id in articles]
-    return {a.published[:4] for a in cited if a.published}
+    """The years the cited articles were published in."""
+    return {a.published[:4] for a in _cited(answer, articles) if a.published}
 
 
 def _cited_terms(answer: Answer, articles: Mapping[str, Article]) -> set[str]:
-    """Every term of the cited articles (those found in `articles`), headlines included."""
-    cited = [articles[c.article_id] for c in answer.citations if c.article_id in articles]
-    return set().union(*(set(terms(f"{a.title} {a.text}")) for a in cited))
+    """Every term of the cited articles, headlines included."""
+    return set().union(*(set(terms(f"{a.title} {a.text}")) for a in _cited(answer, articles)))
 
 
 def _mentioned(head: set[str], have: set[str]) -> bool:
