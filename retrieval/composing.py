@@ -19,7 +19,8 @@ from retrieval.answer_types import (
 from retrieval.candidates import Candidate, article_sentences, said_by
 from retrieval.models import LIST_ITEM, Answer, Citation
 from retrieval.questions import Question
-from retrieval.speech import quote_goes_on, statements
+from retrieval.speech import quote_goes_on, quote_open_after, statements
+from retrieval.speech_subjects import still_quoting
 
 _WORD = re.compile(r"\w+")
 
@@ -270,22 +271,32 @@ def _rest_of_quote(
         said = candidate.statement
         if said is None or not said.direct or not said_by(candidate, question.speaker):
             continue
-        by_start = {s.start: s for s in statements(candidate.article.text)}
+        text = candidate.article.text
+        by_start = {s.start: s for s in statements(text)}
+        spans = article_sentences(text)
+        at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), None)
+        if at is None:
+            continue
+        first = at
+        while first > 0 and "\n" not in text[spans[first - 1][1] : spans[first][0]]:
+            first -= 1
+        quote_open = quote_open_after(text[s:e] for s, e in spans[first : at + 1])
         after = candidate
-        while len(added) < most:
-            following = _sentence_at(after, 1)
-            more = by_start.get(following.start) if following is not None else None
+        for start, end in spans[at + 1 :]:
+            more = by_start.get(start)
+            following = text[start:end]
             if (
-                following is None
+                len(added) >= most
                 or more is None
                 or more.speaker != said.speaker
-                or "\n" in candidate.article.text[after.end : following.start]
-                or not quote_goes_on(after.text, following.text)
-                or (following.article.article_id, following.start) in taken
+                or "\n" in text[after.end : start]
+                or not quote_goes_on(quote_open, following)
+                or (after.article.article_id, start) in taken
             ):
                 break
-            after = replace(following, statement=more)
-            taken.add((after.article.article_id, after.start))
+            quote_open = still_quoting(following, quote_open)
+            after = replace(after, start=start, end=end, text=following, statement=more)
+            taken.add((after.article.article_id, start))
             added.append((score, after))
     return added
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -483,11 +483,21 @@ def _owner_speaker(run: str, link: str, place: str) -> str | None:
 _REPORTING = re.compile(rf"\b(?:{_VERBS})\b")
 
 
-def quote_goes_on(sentence: str, following: str) -> bool:
-    """Whether `following` is more of the quote in `sentence`: the quote is still open, or
-    `following` is a quote standing alone ("“…,” he said. “And more.”"), not a new report
-    ("Mr Blair dismissed claims, saying: …")."""
-    return still_quoting(sentence, False) or following.lstrip().startswith(_QUOTE_OPENERS)
+def quote_open_after(paragraph: Iterable[str]) -> bool:
+    """Whether a quote is still open after the sentences of a paragraph so far, read one by
+    one as the extractor reads them: a middle sentence of a long quote has no mark of its
+    own, and BBC copy opens a quote again without closing the last ("… win. "My men …")."""
+    is_open = False
+    for sentence in paragraph:
+        is_open = still_quoting(sentence, is_open)
+    return is_open
+
+
+def quote_goes_on(quote_open: bool, following: str) -> bool:
+    """Whether `following` is more of a quote: the quote is still open, or `following` is a
+    quote standing alone ("“…,” he said. “And more.”"), not a new report ("Mr Blair
+    dismissed claims, saying: …")."""
+    return quote_open or following.lstrip().startswith(_QUOTE_OPENERS)
 
 
 def reports_speech(sentence: str) -> bool:

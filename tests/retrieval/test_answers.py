@@ -567,6 +567,35 @@ def test_what_someone_said_goes_on_to_the_end_of_their_quote(newsbot_factory, tm
     assert "oil firms" not in answer.text, "a new report is not more of the quote"
 
 
+def test_a_long_quote_is_read_to_its_end_as_one_quote(newsbot_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bot = _bot_over(
+        newsbot_factory,
+        tmp_path,
+        {
+            "marathon.txt": "Runner quits after marathon\n\n"
+            "The runner Dara Quill has retired after finishing the city marathon. "
+            "In a letter to her club, Quill wrote, “I want to rest after this marathon. "
+            "My legs have carried me far enough. The road took everything I had.” "
+            "Her coach was not surprised.\n",
+            "rugby.txt": "Lansing doubts the pack\n\n"
+            "Former winger Petra Lansing has criticised the England pack. Lansing said: "
+            '"Some players are leaders and some are not. "You need someone in the thick of '
+            'the scrum to give orders. Nobody in this pack stands out." Lansing, though, '
+            "defended the "
+            "coach and his selections.\n",
+        },
+    )
+    # Judged one sentence at a time, the middle sentence of a quote has no mark and the
+    # walk stopped before the third; a sentence closing a quote read as opening one, so a
+    # new report ("Lansing, though, defended …") came with the quote.
+    answer = bot.ask("What did Dara Quill say about the marathon?")
+    assert answer.found and "The road took everything I had" in answer.text
+    assert "coach was not surprised" not in answer.text
+    answer = bot.ask("What did Petra Lansing say about the scrum?")
+    assert answer.found and "Nobody in this pack stands out" in answer.text
+    assert "defended the coach" not in answer.text
+
+
 def test_how_someone_reacted_to_something_need_not_name_it(seeded_bot: Newsbot) -> None:
     # What Seoul answered with does not name the pact; read as "what did South Korea say
     # about the pact" the question was declined for want of its words on the pact.
