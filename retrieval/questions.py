@@ -127,13 +127,21 @@ _AFFILIATED = re.compile(
 )
 
 
+# "ODI analyst Ganeshan Wignaraja", "fire official Matt Ahern": a role in lower case, and
+# what it is at, before the name. Not "the Bank of England" nor "Tom and Jerry Mills".
+_DESCRIBED = re.compile(
+    r"^(?P<role>.*\b(?!(?:of|from|at|and|the|de|del|der|van|von|bin|al|da|du|le|la)\s)"
+    r"[a-z][\w'’-]*)\s+(?P<person>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+)$"
+)
+
+
 def _person_alone(who: str) -> str:
-    """The speaker without the place they are "of" or "from", when it names a person: quotes
-    are filed under the name alone."""
-    affiliated = _AFFILIATED.match(who)
-    if affiliated is None:
+    """The speaker without where they work or what they do there, when it names a person:
+    quotes are filed under the name alone."""
+    found = _AFFILIATED.match(who) or _DESCRIBED.match(who)
+    if found is None:
         return who
-    person = affiliated.group("person")
+    person = found.group("person")
     return who if any(word in TITLES or word in BODIES for word in person.split()) else person
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -88,6 +89,22 @@ class Quote:
 _NEAR = 1500
 
 
+def _names(topic: str) -> list[set[str]]:
+    """The terms of each name in `topic`, an owner apart from what it owns ("Yosemite's
+    Mariposa Grove" is Yosemite and Mariposa Grove). Read as it stood in the question ("…
+    say about Finland"): its first word is no sentence's opening, so a capital there makes
+    a name."""
+    return [
+        set(terms(part))
+        for name in names_in(f"about {topic}")
+        for part in _OWNER.split(name)
+        if terms(part)
+    ]
+
+
+_OWNER = re.compile(r"['’]s\s+")
+
+
 class QuoteBook:
     """Statements extracted at ingest (direct quotes and reported speech, "he said" resolved
     to the last named speaker), derived from the manifest and re-synced after each write, and
@@ -170,8 +187,8 @@ class QuoteBook:
         """What `speaker` said (surname or full name), about `topic` if given, best first. A
         body's or a country's words include those of whoever its articles introduce with a
         title under it: "the Kremlin" finds "Kremlin spokesman Dmitry Peskov"'s. A statement
-        is about `topic` when it holds all its words, or its names and half its other words
-        with the rest in its headline or near it; those holding all come first."""
+        is about `topic` when it holds all its words, or one of its names and half its other
+        words with the rest in its headline or near it; those holding all come first."""
         self._ensure_current()
         last = speaker.split()[-1] if speaker.split() else speaker
         body = _bodies_column([without_the(speaker)])
@@ -182,16 +199,18 @@ class QuoteBook:
                 (f"%{last}%", f"%{body}%"),
             ).fetchall()
         wanted = set(terms(topic)) if topic else set()
-        # Read as it stood in the question ("… say about Finland"): its first word is no
-        # sentence's opening, so a capital there makes a name.
-        named = {t for name in names_in(f"about {topic}") for t in terms(name)} if topic else set()
+        names = _names(topic) if topic else []
+        other = wanted.difference(*names)
         theirs = []
         for row in rows:
             if not (speaker_matches(row[0], speaker) or body in row[6]):
                 continue
             # No topic, nothing to read: most look-ups name a speaker alone.
             held = wanted & sentence_terms(row[1]) if wanted else wanted
-            if named <= held and 2 * len(held) >= len(wanted):
+            # One of the topic's names and half its other words; the rest must be near.
+            if (not names or any(name <= held for name in names)) and 2 * len(held & other) >= len(
+                other
+            ):
                 theirs.append((row[:6], held))
         articles = self._manifest.articles({row[3] for row, _ in theirs})
         quotes: list[Quote] = []
@@ -202,9 +221,11 @@ class QuoteBook:
                 continue
             on_topic = held == wanted
             if not on_topic:
-                # The topic's names and half its other words in the statement, the rest in
-                # its headline or around it: "Gallagher said January's figures were 'decent
-                # numbers'" is about "the retail figures" in a report on retail sales.
+                # One of the topic's names and half its other words in the statement, the
+                # rest in its headline or around it: "Gallagher said January's figures were
+                # 'decent numbers'" is about "the retail figures" in a report on retail
+                # sales, and "Mariposa Grove is in a very good place" about "Yosemite's
+                # Mariposa Grove during the Washburn Fire" in a report on that fire.
                 # ("South Korea" is one name: Putin on North Korea is not on it.)
                 around = article.text[max(0, start - _NEAR) : end + _NEAR]
                 if not wanted <= sentence_terms(f"{article.title}\n{around}"):

@@ -237,6 +237,15 @@ def test_when_it_was_said_is_neither_speaker_nor_topic(
         # Over the RealTime QA pages both were declined: quotes are filed under the name alone.
         ("What did Kari Huesing of the Yellowstone Gateway Inn say?", "Kari Huesing"),
         ("What did Hannah Cloke from the University of Reading say?", "Hannah Cloke"),
+        # So were these: what they do, and where, comes before the name.
+        ("What did ODI analyst Ganeshan Wignaraja say?", "Ganeshan Wignaraja"),
+        ("What did fire official Matt Ahern say?", "Matt Ahern"),
+        ("What did Page Springs Cellars owner Eric Glomski say?", "Eric Glomski"),
+        (
+            "What did the Oxford University Press spokesman say?",
+            "the Oxford University Press spokesman",
+        ),
+        ("What did Tom and Jerry Mills say?", "Tom and Jerry Mills"),
         # A body's or a title's own "of" stays.
         ("What did the Bank of England say?", "the Bank of England"),
         (

@@ -675,6 +675,35 @@ def test_a_statement_on_its_storys_topic_is_found_without_all_its_words(
     ]
 
 
+def test_a_statement_naming_one_of_the_topics_names_is_found_near_the_others(
+    records_bot: Callable[[Sequence[Mapping[str, str]]], Newsbot],
+) -> None:
+    bot = records_bot(
+        [
+            {
+                "title": "Sequoia grove out of danger",
+                "text": "Yosemite's giant sequoias were mostly out of danger on Thursday. "
+                '"Mariposa Grove is in a very good place," said Matt Ahern, a deputy '
+                "operations chief. The grove was threatened as the Washburn Fire drew nearer.",
+                "published": "2022-07-14",
+            },
+            {
+                "title": "Crews tackle Oak Fire",
+                "text": '"The Oak Fire is moving fast," said Matt Ahern on Monday. Crews held '
+                "lines near Mariposa.",
+                "published": "2022-07-25",
+            },
+        ]
+    )
+    # Over the held-out RealTime QA pages his words were declined: they name Mariposa
+    # Grove, and only the sentences around them Yosemite and the Washburn Fire. Words on
+    # another fire hold none of the names.
+    found = bot.quotes("Matt Ahern", "Yosemite's Mariposa Grove during the Washburn Fire")
+    assert [q.sentence for q in found] == [
+        '"Mariposa Grove is in a very good place," said Matt Ahern, a deputy operations chief.'
+    ]
+
+
 def test_quotes_requests_are_read_as_a_name_and_a_topic() -> None:
     assert readings("Putin about South Korea") == [("Putin", "South Korea")]
     assert readings("Sue Mi Terry: sanctions") == [("Sue Mi Terry", "sanctions")]
