@@ -135,6 +135,15 @@ _DESCRIBED = re.compile(
 )
 
 
+# "What did Liz Cheney say after losing the primary?": when the words were said, which, as
+# with "react to", they need not name.
+_OCCASION = re.compile(
+    r"(?:after|following|when|while|during|in (?:response|reaction|reply) to|upon|on "
+    r"(?:hearing|learning|losing|winning))\b",
+    re.IGNORECASE,
+)
+
+
 def _person_alone(who: str) -> str:
     """The speaker without where they work or what they do there, when it names a person:
     quotes are filed under the name alone."""
@@ -147,11 +156,14 @@ def _person_alone(who: str) -> str:
 
 def parse(question: str) -> Question:
     say = _SAY.match(_WHEN_SAID.sub("", question))
-    if say and (not say.group("object") or say.group("verb").lower() in _TAKES_OBJECT):
+    occasion = say is not None and _OCCASION.match(say.group("object") or "") is not None
+    if say and (
+        not say.group("object") or say.group("verb").lower() in _TAKES_OBJECT or occasion
+    ):
         who = _person_alone(say.group("who").strip())
         said_to = _DANGLING.sub("", say.group("object") or "")  # "warn about?"
         topic = (say.group("topic") or said_to).strip() or None
-        if say.group("verb").lower() in _REACTING:
+        if say.group("verb").lower() in _REACTING or occasion:
             # "How did Seoul react to the pact?": the pact is what was answered, which the
             # answer need not name ("Seoul said it would consider sending arms").
             topic = None

