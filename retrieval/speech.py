@@ -53,6 +53,11 @@ _TAG_VERBS = (
     "warned|warns|claimed|claims|stressed|stresses|wrote|writes|admitted|admits|confirmed|"
     "suggested|suggests|predicted|predicts|cautioned|commented|reckons"
 )
+# Words to be said ("is expected to say", "will tell") are the speaker's as much as words said.
+_GOING_TO = (
+    r"(?:(?:plans|planned|intends|intended|is\s+expected|was\s+expected|is\s+set|was\s+set|"
+    r"is\s+due|was\s+due|is\s+going|was\s+going)\s+to\s+|will\s+|would\s+)"
+)
 # \b: "according to her brother Islan" is not "according to he".
 _PRONOUN = r"(?:he|she|He|She)\b"
 _PRONOUN_WORDS = frozenset({"he", "she", "He", "She"})
@@ -120,6 +125,9 @@ _PATTERNS = tuple(
         rf"(?:by\s+[^.,“”\"]{{1,60}}?\s+)?as\s+(?:saying|telling)\b",
         # “...,” Putin said / “...,” he said / ”... said Edward Howell
         rf"[”\"’],?\s+{_SPEAKER}\s+(?:also\s+|then\s+)?(?:{_VERBS})\b",
+        # “...,” Hageman plans to say in a victory speech. Not "he will say": news copy
+        # writes it after a title ("the Cardinal will ask"), whom "he" cannot find.
+        rf"[”\"’],?\s+(?P<who>{NAME})\s+{_GOING_TO}(?:{_VERBS})\b",
         rf"[”\"’],?\s+(?:{_VERBS})\s+{_SPEAKER}{_NAME_ENDS}",
         # ”... said report author Mary Madden, said Spanish Federation press officer Fernando
         # Garrido (a full name: "said the Newport-based athlete" names nobody)

@@ -344,6 +344,23 @@ def test_a_document_speaking_after_a_person_is_not_that_person() -> None:
     assert _attributed(text) == [("“The lower", "Ernest Gellhorn")]
 
 
+def test_words_a_person_plans_to_say_are_theirs() -> None:
+    text = (
+        "“She won. I called her to concede,” Liz Cheney said.\n\n"
+        "“Wyoming has put the elites on notice,” Harriet Hageman plans to say tonight. "
+        "“Trump propelled us to victory,” Hageman is expected to tell supporters."
+    )
+    # Over the RealTime QA pages Hageman's victory speech was Cheney's. ("He will say" is
+    # left to the pronoun's reading: such copy names the speaker by a title, "the Cardinal
+    # will ask …", and "he" would find the last person named instead.)
+    assert _attributed(text) == [
+        ("“She won.", "Liz Cheney"),
+        ("I called h", "Liz Cheney"),
+        ("“Wyoming h", "Harriet Hageman"),
+        ("“Trump pro", "Harriet Hageman"),
+    ]
+
+
 def test_the_rest_of_a_quote_left_open_is_the_same_speakers() -> None:
     text = (
         "“It is a worse idea now,” Jason Furman, an economist, wrote on Twitter. “Refineries "
