@@ -218,6 +218,11 @@ _OFFICE_SPEAKS = re.compile(
 _SPOKESPERSON = re.compile(
     rf"\bspokes(?:man|woman|person)\s+(?:for\s+[^,.“”\"]{{1,60}}?\s+)?(?:{_VERBS})\b"
 )
+# A body speaking through someone unnamed: "A spokesman for the Oxford University Press
+# said", "a Tesco spokeswoman said".
+_SPOKESPERSON_OF = re.compile(r"\b[Aa]n?\s+(?:[\w’'\-]+\s+){0,4}?spokes(?:man|woman|person)\b")
+# How many sentences after a body's spokesman spoke "he said" can still mean him.
+_SPOKESMAN_REACH = 4
 # A quote given to someone not named: “…,” said the Old Trafford boss; “…,” the newspaper
 # quoted the executive as saying; “…,” the Arsenal boss is quoted as saying.
 _UNNAMED_SPEAKER = re.compile(
@@ -258,6 +263,10 @@ def statements(text: str) -> tuple[Statement, ...]:
     # views. ..., she said."): whom a pronoun means, though not whom a bare quote continues.
     subject: str | None = None
     in_quote = False
+    # A body that spoke through an unnamed spokesman, and the sentence where it did: "he
+    # said" soon after means the spokesman ("A spokesman for the Oxford University Press
+    # said …. “…,” he said.").
+    voiced: tuple[str, int] | None = None
     found: list[Statement] = []
     spans = list(sentence_spans(text))
     for i, (start, end) in enumerate(spans):
@@ -286,6 +295,8 @@ def statements(text: str) -> tuple[Statement, ...]:
                 if c and _may_mean(book.in_full(c), pronoun, genders)
             ]
             speaker = fits[0] if fits else None
+            if speaker is None and voiced and voiced[0] == last_speaker:
+                speaker = last_speaker if i - voiced[1] <= _SPOKESMAN_REACH else None
             if speaker is None:
                 last_speaker = None
         elif speaker in NATIONALS:  # someone else speaks, unnamed
@@ -320,6 +331,10 @@ def statements(text: str) -> tuple[Statement, ...]:
             # them is someone's.
             speaker = last_speaker
         if speaker:
+            if _SPOKESPERSON_OF.search(sentence) and not _may_mean(
+                book.in_full(speaker), "he", genders
+            ):
+                voiced = (speaker, i)
             last_speaker = speaker
             subject = None
             found.append(Statement(speaker, sentence, start, end, direct))
