@@ -157,9 +157,7 @@ def _person_alone(who: str) -> str:
 def parse(question: str) -> Question:
     say = _SAY.match(_WHEN_SAID.sub("", question))
     occasion = say is not None and _OCCASION.match(say.group("object") or "") is not None
-    if say and (
-        not say.group("object") or say.group("verb").lower() in _TAKES_OBJECT or occasion
-    ):
+    if say and (not say.group("object") or say.group("verb").lower() in _TAKES_OBJECT or occasion):
         who = _person_alone(say.group("who").strip())
         said_to = _DANGLING.sub("", say.group("object") or "")  # "warn about?"
         topic = (say.group("topic") or said_to).strip() or None
