@@ -361,6 +361,22 @@ def test_words_a_person_plans_to_say_are_theirs() -> None:
     ]
 
 
+def test_a_preposition_opening_a_sentence_is_no_part_of_a_name() -> None:
+    text = (
+        "Todd Bostock, a founder of the group, said it would grow. Besides Bostock and his "
+        "wife, the founders include three couples. Bostock said the first certifications "
+        "would come this summer. With Johnson out of the race, Ron Johnson's allies regrouped. "
+        "Johnson said he would not run again."
+    )
+    # Over the RealTime QA pages "Besides Bostock" and "With Johnson" were read as names,
+    # and took the statements of Todd Bostock and Ron Johnson that followed (67 of them).
+    assert _attributed(text) == [
+        ("Todd Bosto", "Todd Bostock"),
+        ("Bostock sa", "Todd Bostock"),
+        ("Johnson sa", "Ron Johnson"),
+    ]
+
+
 def test_he_or_she_after_a_bodys_unnamed_spokesman_is_the_spokesman() -> None:
     text = (
         "A spokesman for the Oxford University Press said the word was now in other "
