@@ -19,7 +19,7 @@ _SAY = re.compile(
     r"react|respond|reacted|responded|describe|described|mean|promise|promised|pledge|"
     r"pledged|vow|vowed|admit|admitted|argue|argued|insist|insisted|predict|predicted|"
     r"deny|denied|urge|urged|suggest|suggested|write|wrote|reveal|revealed)"
-    r"(?:\s+(?:about|on|regarding|of|concerning|to)\s+(?P<topic>.+?)|\s+(?P<object>.+?))?"
+    r"(?:\s+(?P<prep>about|on|regarding|of|concerning|to)\s+(?P<topic>.+?)|\s+(?P<object>.+?))?"
     r"\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
@@ -31,13 +31,15 @@ _TAKES_OBJECT = word_set(
     "reveal revealed deny denied admit admitted predict predicted"
 )
 _REACTING = word_set("react reacted respond responded")
+_AUDIENCE = re.compile(r"^.+?\s+about\s+(?=\S)", re.IGNORECASE)
 _DANGLING = re.compile(r"(?:^|\s+)(?:about|on|regarding|of|concerning|to)$", re.IGNORECASE)
 # When it was said ("this week", "yesterday", "on Monday", "in June 2024") is the timeframe's
 # business: left in, it hides the speaker ("what did Kim say this week") or joins the topic.
 _MONTH = "|".join(m for m in calendar.month_name if m)
 _DAY = "|".join(d for d in calendar.day_name)
 _WHEN_SAID = re.compile(
-    rf"\s+(?:(?:this|last|past)\s+(?:week|weekend|month|year)|today|yesterday|recently|lately"
+    # Capitalised, "This Week" and "Today" are programmes ("… on ABC's This Week").
+    rf"\s+(?:(?-i:(?:this|last|past)\s+(?:week|weekend|month|year)|today)|yesterday|recently|lately"
     rf"|on\s+(?:{_DAY})|(?:in|on)\s+(?:\d{{1,2}}\s+)?(?:{_MONTH})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?"
     rf"|in\s+\d{{4}})\b",
     re.IGNORECASE,
@@ -161,6 +163,10 @@ def parse(question: str) -> Question:
         who = _person_alone(say.group("who").strip())
         said_to = _DANGLING.sub("", say.group("object") or "")  # "warn about?"
         topic = (say.group("topic") or said_to).strip() or None
+        if topic and (say.group("prep") or "").lower() != "about":
+            # "… say on the Today programme about Blunkett", "… tell reporters about
+            # Seoul": where or to whom it was said is not what it was about.
+            topic = _AUDIENCE.sub("", topic)
         if say.group("verb").lower() in _REACTING or occasion:
             # "How did Seoul react to the pact?": the pact is what was answered, which the
             # answer need not name ("Seoul said it would consider sending arms").

@@ -22,7 +22,10 @@ _MONTH_DAY_YEAR = re.compile(
 )
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b", re.I)
-_IN_YEAR = re.compile(rf"\b(?:in|during|since|of)\s+{_YEAR}\b", re.I)
+_IN_YEAR = re.compile(rf"\b(?P<word>in|during|since|of)\s+{_YEAR}\b", re.I)
+# A year is told after it ends too: its figures come out the next January ("Consumer prices
+# jumped 7% last year, the Labor Department said Wednesday", dated 12 January).
+_YEAR_TOLD = timedelta(days=45)
 _LATEST = re.compile(
     r"\b(?:latest|most recent|newest|recently|recent|current|currently|now|these days)\b", re.I
 )
@@ -134,8 +137,10 @@ def timeframe(question: str, today: date | None = None) -> Timeframe:
     match = _IN_YEAR.search(question)
     if match:
         year = int(match.group("year"))
-        return Timeframe(date(year, 1, 1), date(year, 12, 31), latest)
-    match = _RELATIVE_RE.search(question)
+        if match.group("word").lower() == "since":
+            return Timeframe(date(year, 1, 1), None, latest)
+        return Timeframe(date(year, 1, 1), date(year, 12, 31) + _YEAR_TOLD, latest)
+    match = next((m for m in _RELATIVE_RE.finditer(question) if not _a_title(question, m)), None)
     if match:
         back, forward = _RELATIVE[match.group(1).lower()]
         start, end = today - timedelta(days=back), today + timedelta(days=forward)
@@ -145,6 +150,12 @@ def timeframe(question: str, today: date | None = None) -> Timeframe:
         start, words = implied
         return Timeframe(start, today, latest, relative=True, implied=True, words=words)
     return Timeframe(latest=latest)
+
+
+def _a_title(question: str, match: re.Match[str]) -> bool:
+    """Whether a period's words, capitalised inside the question, name a programme: "the
+    Today programme", ABC's "This Week"."""
+    return match.group(0)[0].isupper() and bool(question[: match.start()].strip(" \"'“‘"))
 
 
 def _implied_start(question: str, today: date) -> tuple[date, str] | None:

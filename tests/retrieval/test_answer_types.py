@@ -219,7 +219,7 @@ def test_a_line_in_capitals_without_closing_punctuation_is_a_subheading() -> Non
         ("What did Putin deny about Ukraine?", "Putin", "Ukraine"),
         # What follows a verb like "promise" or "tell" is what the words were about.
         ("What did Putin promise Kim?", "Putin", "Kim"),
-        ("What did he tell reporters on Monday about Seoul?", "he", "reporters about Seoul"),
+        ("What did he tell reporters on Monday about Seoul?", "he", "Seoul"),
         ("What did Sue Mi Terry warn about?", "Sue Mi Terry", None),
     ],
 )
@@ -257,6 +257,26 @@ def test_when_it_was_said_is_neither_speaker_nor_topic(
 )
 def test_where_a_speaker_works_is_not_their_name(text: str, speaker: str) -> None:
     assert parse(text).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "topic"),
+    [
+        # The programme's name had been cut as the time "today", and joined the topic.
+        (
+            "What did Tony Blair say on the Today programme about David Blunkett?",
+            "Tony Blair",
+            "David Blunkett",
+        ),
+        ("What did Putin tell reporters about Seoul?", "Putin", "Seoul"),
+        ("What did Blair say to MPs about Iraq?", "Blair", "Iraq"),
+        # What it was about may itself be about something.
+        ("What did Ann Lee say about the report about fuel?", "Ann Lee", "the report about fuel"),
+    ],
+)
+def test_where_or_to_whom_it_was_said_is_not_the_topic(text: str, speaker: str, topic: str) -> None:
+    question = parse(text)
+    assert (question.kind, question.speaker, question.topic) == ("say", speaker, topic)
 
 
 def test_when_it_was_said_is_an_occasion_the_words_need_not_name() -> None:

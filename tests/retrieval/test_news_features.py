@@ -893,6 +893,27 @@ def test_timeframes_from_questions() -> None:
     }
 
 
+def test_a_year_is_told_into_the_next_and_since_a_year_runs_to_now() -> None:
+    today = date(2022, 8, 1)
+    # Over the RealTime QA pages "… over the whole of 2021?" was declined: the year's figure
+    # came out on 12 January 2022, after the period searched.
+    year = timeframe("By how much did consumer prices rise over the whole of 2021?", today)
+    assert (year.start, year.end) == (date(2021, 1, 1), date(2022, 2, 14))
+    since = timeframe("What has changed since 2019?", today)
+    assert (since.start, since.end) == (date(2019, 1, 1), None)
+
+
+def test_a_programme_named_like_a_period_is_no_period() -> None:
+    today = date(2005, 1, 10)
+    for question in (
+        "What did Tony Blair say on the Today programme about David Blunkett?",
+        "What did Vitali Klitschko say on ABC's This Week?",
+    ):
+        assert not timeframe(question, today).relative, question
+    assert timeframe("What did Putin say today?", today).relative
+    assert timeframe("Today, what did Putin say?", today).relative
+
+
 def test_only_a_period_counted_back_from_today_rules_out_old_news() -> None:
     today = date(2024, 6, 26)
     week = timeframe("What did Putin say this week?", today)
