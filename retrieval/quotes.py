@@ -208,9 +208,8 @@ class QuoteBook:
             # No topic, nothing to read: most look-ups name a speaker alone.
             held = wanted & sentence_terms(row[1]) if wanted else wanted
             # One of the topic's names and half its other words; the rest must be near.
-            if (not names or any(name <= held for name in names)) and 2 * len(held & other) >= len(
-                other
-            ):
+            names_one = not names or any(name <= held for name in names)
+            if names_one and 2 * len(held & other) >= len(other):
                 theirs.append((row[:6], held))
         articles = self._manifest.articles({row[3] for row, _ in theirs})
         quotes: list[Quote] = []
