@@ -274,7 +274,7 @@ def _rest_of_quote(
         text = candidate.article.text
         by_start = {s.start: s for s in statements(text)}
         spans = article_sentences(text)
-        at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), None)
+        at = _index_of(spans, candidate)
         if at is None:
             continue
         first = at
@@ -306,8 +306,13 @@ def _sentence_at(candidate: Candidate, offset: int) -> Candidate | None:
     one after), if there is one."""
     text = candidate.article.text
     spans = article_sentences(text)
-    at = next((i for i, (start, _) in enumerate(spans) if start == candidate.start), None)
+    at = _index_of(spans, candidate)
     if at is None or not 0 <= at + offset < len(spans):
         return None
     start, end = spans[at + offset]
     return replace(candidate, start=start, end=end, text=text[start:end])
+
+
+def _index_of(spans: Sequence[tuple[int, int]], candidate: Candidate) -> int | None:
+    """Where `candidate` stands among its article's sentence spans, if it is one of them."""
+    return next((i for i, (start, _) in enumerate(spans) if start == candidate.start), None)

@@ -295,8 +295,13 @@ def statements(text: str) -> tuple[Statement, ...]:
                 if c and _may_mean(book.in_full(c), pronoun, genders)
             ]
             speaker = fits[0] if fits else None
-            if speaker is None and voiced and voiced[0] == last_speaker:
-                speaker = last_speaker if i - voiced[1] <= _SPOKESMAN_REACH else None
+            if (
+                speaker is None
+                and voiced
+                and voiced[0] == last_speaker
+                and i - voiced[1] <= _SPOKESMAN_REACH
+            ):
+                speaker = last_speaker
             if speaker is None:
                 last_speaker = None
         elif speaker in NATIONALS:  # someone else speaks, unnamed
