@@ -7,6 +7,8 @@ import calendar
 import itertools
 import re
 
+from retrieval.lexical import word_set
+
 # Words that end a body's name: "US State Department" is no one, and keeps its "State".
 INSTITUTIONS = frozenset(
     ["Department", "Ministry", "Office", "Agency", "Council", "Committee", "Commission", "Party"]
@@ -219,6 +221,11 @@ NOT_PEOPLE = frozenset(
         "All",
         "Somebody",
         "Nobody",
+        "No-one",
+        "Everyone",
+        "Both",
+        "There",
+        "You've",
         "No",
         "Unfortunately",
         "Be",
@@ -542,6 +549,21 @@ DEMONYMS = frozenset(
         "Kiwi",
         "Aussie",
     ]
+)
+
+# What news copy calls the person a story is about, so as not to repeat the name: "the
+# defender said", "said the Oscar winner", "The 43-year-old added" (with "N-year-old").
+# Not offices ("the chancellor" is whoever holds it) nor "boss", "manager" or "coach": after
+# a player's words, "said the Old Trafford boss" is someone else.
+EPITHETS = word_set(
+    """
+    defender striker midfielder winger forward goalkeeper keeper player international
+    youngster teenager veteran star champion winner seed athlete runner sprinter hurdler
+    rider driver golfer boxer swimmer batsman bowler all-rounder cyclist skater skier
+    actor actress singer songwriter director film-maker filmmaker musician rapper comedian
+    presenter writer author novelist artist designer frontman guitarist drummer chef model
+    entrepreneur tycoon billionaire
+    """
 )
 
 

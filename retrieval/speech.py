@@ -15,6 +15,7 @@ from retrieval.speaker_names import (
     BODIES,
     CAPITALS,
     DEMONYMS,
+    EPITHETS,
     NAME,
     NATIONALS,
     NOT_PEOPLE,
@@ -111,6 +112,14 @@ _DESCRIBED = (
     rf"(?:{_ADVERB})?(?:{_VERBS})\b"
 )
 _DESCRIPTION = re.compile(r",\s+(?:the|a|an|his|her|its|their)\s")
+# How a sentence's predicate begins after its subject ("Dunne is keen", "Blair met").
+_PREDICATE = (
+    r"(?:is|was|has|had|have|will|would|could|also|then|won|lost|beat|broke|took|made|came|"
+    r"went|got|gave|led|left|saw|felt|kept|became|began|held|met|paid|sold|spent|sent|built|"
+    r"[a-z]+ed)\b"
+)
+# "added a penalty", "claimed her seventh title", "accused by prosecutors": no speech.
+_NOT_SPEECH_AFTER = r"(?!\s+(?:a|an|another|his|her|their|by)\b)"
 # Ordered: the first pattern that matches a sentence names its speaker.
 _PATTERNS = tuple(
     re.compile(p)
@@ -148,6 +157,10 @@ _PATTERNS = tuple(
         # Putin said / Putin also said / Putin strongly warned / He bluntly declared / Mr
         # Schroeder - a staunch supporter of the pact - said
         rf"{_LEAD_IN}{_SPEAKER}(?:,[^,]{{1,80}},|\s[-–—]\s[^-–—“”\"]{{1,80}}\s[-–—])?(?:\s+on\s+[A-Z][a-z]+day)?\s+(?:ha[sd]\s+)?(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b",
+        # But Dunne is keen to put that period behind him and said: one subject, two verbs
+        # (not "Oxfam senior policy adviser Max Lawson welcomed it and said")
+        rf"{_LEAD_IN}{_SPEAKER}\s+{_PREDICATE}[^“”\"’,;:.]{{0,80}}?\s+and\s+(?:then\s+|also\s+)?"
+        rf"(?:{_ADVERB})?(?:{_VERBS})\b{_NOT_SPEECH_AFTER}",
         # "according to Q magazine editor Paul Rees": the person, not the magazine
         rf"\baccording to\s+(?:[A-Z][\w\-]*\s+)?(?:[a-z][\w\-]*\s+){{1,3}}{_FULL_NAME}{_NAME_ENDS}",
         rf"\baccording to\s+(?:\w+\s+){{0,4}}?{_SPEAKER}",
@@ -199,6 +212,19 @@ _ROLE_PATTERNS = (
     re.compile(rf"[”\"’],?\s+(?:{_VERBS})\s+the\s+{_ROLE}\s*[,.]"),
     re.compile(rf"[”\"’],?\s+the\s+{_ROLE}\s+(?:{_VERBS})\b"),
 )
+
+# "The Oscar winner said", "the defender said:", "“…,” said the 43-year-old": an epithet for
+# the person the story is about, with up to three words before it ("the former Scotland
+# international").
+_EPITHET = rf"(?:\d+-year-old|{'|'.join(sorted(EPITHETS, key=len, reverse=True))})"
+_EPITHET_SPEAKS = re.compile(
+    rf"(?:{_LEAD_IN}|[”\"’],?\s+|,\s+|\b(?:and|but)\s+)[Tt]he\s+(?:[\w’'\-]+\s+){{0,3}}?"
+    rf"{_EPITHET}\s+(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b{_NOT_SPEECH_AFTER}"
+    rf"|[”\"’],?\s+(?:{_VERBS})\s+the\s+(?:[\w’'\-]+\s+){{0,3}}?{_EPITHET}(?=\s*[,.;:!?]|\s*$)"
+)
+_A_MANAGER = re.compile(r"\b(?:manager|coach|boss|chairman)\s+$")
+# Whether an article uses an epithet at all: most don't, and need no second reading.
+_AN_EPITHET = re.compile(rf"\b[Tt]he\s+(?:[\w’'\-]+\s+){{0,3}}?{_EPITHET}\b")
 
 # An office or a document speaks: “…,” the ministry said. It may go on quoting a body ("the
 # Economy Ministry said … the ministry said"), never a person: "Xie said …. Taiwan's foreign
@@ -254,8 +280,36 @@ def statements(text: str) -> tuple[Statement, ...]:
     """Every quoting or reporting sentence in `text` with its speaker.
 
     "He said" and quote-only continuations resolve to the most recent named speaker, which is
-    how news copy attributes a run of quotes.
+    how news copy attributes a run of quotes. An epithet ("the defender said") means the
+    person the first sentence names, when that person speaks elsewhere in the article too:
+    a club or a firm named first ("Manchester United have signed …") never does.
     """
+    found = _statements(text, None)
+    if _AN_EPITHET.search(text) is None:
+        return found
+    protagonist = _protagonist(text)
+    if protagonist is None or not any(s.speaker == protagonist for s in found):
+        return found
+    return _statements(text, protagonist)
+
+
+def _protagonist(text: str) -> str | None:
+    """The first person the article's first sentence names in full ("Lord of the Rings
+    director Peter Jackson has said …": Peter Jackson)."""
+    spans = sentence_spans(text)
+    first = next(iter(spans), None)
+    if first is None:
+        return None
+    lead = text[first[0] : first[1]]
+    for run in _NAME_RUN.finditer(lead):
+        name = clean_name(run.group())
+        if len(name.split()) >= 2 and not (names_a_body(name) or names_a_country(name)):
+            # A manager's story quotes his players: "the Tottenham striker" is not Kerr.
+            return None if _A_MANAGER.search(lead, 0, run.start()) else name
+    return None
+
+
+def _statements(text: str, protagonist: str | None) -> tuple[Statement, ...]:
     book = NameBook()
     genders = Genders()
     last_speaker: str | None = None
@@ -310,6 +364,15 @@ def statements(text: str) -> tuple[Statement, ...]:
             speaker = book.learn(speaker)
         elif by_role := _role_speaker(sentence, book):
             speaker = by_role
+        elif (
+            protagonist
+            and last_speaker in (None, protagonist)
+            and subject in (None, protagonist)
+            and _EPITHET_SPEAKS.search(sentence)
+        ):
+            # Only while no one else speaks or is spoken of: "the defender said" after
+            # Keegan's words may be anyone's.
+            speaker = protagonist
         elif _UNNAMED_SPEAKER.search(sentence) or _SPOKESPERSON.search(sentence):
             last_speaker = None  # “…,” said the club's boss: someone else speaks now
         elif last_speaker and _an_office_after_a_person(sentence, last_speaker):

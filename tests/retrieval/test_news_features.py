@@ -377,6 +377,35 @@ def test_a_preposition_opening_a_sentence_is_no_part_of_a_name() -> None:
     ]
 
 
+def test_an_epithet_is_the_person_the_first_sentence_names() -> None:
+    text = (
+        "Richard Dunne is ready to commit his future to Manchester City.\n\n"
+        "Early talks have taken place and the defender said: “Hopefully something will be "
+        "sorted out. I want to stay at City.” But Dunne is keen to put that period behind "
+        "him and said: “I've grown up a lot.” “Bring it on,” said the 25-year-old."
+    )
+    # Over the BBC corpus none of Dunne's words were his: news copy calls the one a story is
+    # about "the defender" and "the 25-year-old", and "Dunne is keen … and said" put a
+    # clause between him and his verb.
+    assert _attributed(text) == [
+        ("Early talk", "Richard Dunne"),
+        ("I want to ", "Richard Dunne"),
+        ("But Dunne ", "Richard Dunne"),
+        ("“Bring it ", "Richard Dunne"),
+    ]
+
+
+def test_an_epithet_is_not_a_managers_when_he_speaks_of_players() -> None:
+    text = (
+        "Republic of Ireland manager Brian Kerr admitted he was frustrated. “We should have "
+        "scored more,” said Kerr.\n\n"
+        "“It was great play from Damien,” said the Tottenham striker. "
+        "Hodgson converted and added a penalty."
+    )
+    # The striker is not Kerr; and adding a penalty is no speech.
+    assert _attributed(text) == [("Republic o", "Brian Kerr"), ("“We should", "Brian Kerr")]
+
+
 def test_he_or_she_after_a_bodys_unnamed_spokesman_is_the_spokesman() -> None:
     text = (
         "A spokesman for the Oxford University Press said the word was now in other "
