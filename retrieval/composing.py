@@ -41,15 +41,17 @@ def compose(
         # "What did X say": once X's own words are found, nobody else's belong here.
         # Only if they are good enough to quote: else nothing at all would be.
         own = [pair for pair in scored if said_by(pair[1], question.speaker)]
-        # Nor when the best sentence only tells their story and their words stand in the
-        # same article ("Richard Dunne is ready to commit his future to Manchester City"
-        # over his "I definitely want to stay at City").
-        same_story = bool(own) and own[0][1].article.article_id == scored[0][1].article.article_id
         if own and own[0][0] >= max(best - within, cfg.found_threshold):
             scored = own
-        elif same_story and own[0][0] >= cfg.found_threshold:
-            scored = own
-            best = own[0][0]
+        elif (
+            own
+            and own[0][0] >= cfg.found_threshold
+            and own[0][1].article.article_id == scored[0][1].article.article_id
+        ):
+            # Further down too, when the best sentence only tells their story in the same
+            # article ("Richard Dunne is ready to commit his future to Manchester City" over
+            # his "I definitely want to stay at City").
+            scored, best = own, own[0][0]
     chosen: list[tuple[float, Candidate]] = []
     articles: list[str] = []
     also: dict[str, list[str]] = {}

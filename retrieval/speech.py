@@ -26,7 +26,7 @@ from retrieval.speaker_names import (
     opens_with_a_phrase,
     with_short_names,
 )
-from retrieval.speech_subjects import named_subject, still_quoting
+from retrieval.speech_subjects import PREDICATE_OPENERS, named_subject, still_quoting
 
 logger = logging.getLogger(__name__)
 
@@ -112,12 +112,9 @@ _DESCRIBED = (
     rf"(?:{_ADVERB})?(?:{_VERBS})\b"
 )
 _DESCRIPTION = re.compile(r",\s+(?:the|a|an|his|her|its|their)\s")
-# How a sentence's predicate begins after its subject ("Dunne is keen", "Blair met").
-_PREDICATE = (
-    r"(?:is|was|has|had|have|will|would|could|also|then|won|lost|beat|broke|took|made|came|"
-    r"went|got|gave|led|left|saw|felt|kept|became|began|held|met|paid|sold|spent|sent|built|"
-    r"[a-z]+ed)\b"
-)
+# How a sentence's predicate begins after its subject ("Dunne is keen"); not a verb in -s,
+# which a plural noun shares ("G7 ministers called …").
+_PREDICATE = rf"(?:{PREDICATE_OPENERS}|have|then)\b"
 # "added a penalty", "claimed her seventh title", "accused by prosecutors": no speech.
 _NOT_SPEECH_AFTER = r"(?!\s+(?:a|an|another|his|her|their|by)\b)"
 # Ordered: the first pattern that matches a sentence names its speaker.
@@ -296,8 +293,7 @@ def statements(text: str) -> tuple[Statement, ...]:
 def _protagonist(text: str) -> str | None:
     """The first person the article's first sentence names in full ("Lord of the Rings
     director Peter Jackson has said …": Peter Jackson)."""
-    spans = sentence_spans(text)
-    first = next(iter(spans), None)
+    first = next(sentence_spans(text), None)
     if first is None:
         return None
     lead = text[first[0] : first[1]]

@@ -55,12 +55,16 @@ _ORGANISATION_WORDS = frozenset(
         "Europe",
     ]
 )
+# Words a predicate opens with after its subject ("Mr Lewis branded", "Williams was also",
+# "Blair met"), as alternatives to put in a group.
+PREDICATE_OPENERS = (
+    r"has|had|was|is|will|would|could|also|won|lost|beat|broke|took|made|came|went|got|"
+    r"gave|led|left|saw|felt|kept|became|began|held|met|paid|sold|spent|sent|built|[a-z]+ed"
+)
 # A sentence that opens with its subject: "But Mr Lewis branded ...", "Williams was also".
 _SUBJECT = re.compile(
     rf"\s*(?:(?:But|And|However|Meanwhile|Still|Yet),?\s+)?(?P<who>{NAME})\s+"
-    r"(?:has|had|was|is|will|would|could|also|won|lost|beat|broke|took|made|came|went|got|"
-    r"gave|led|left|saw|felt|kept|became|began|held|met|paid|sold|spent|sent|built|[a-z]+ed|"
-    r"[a-z]+s)\b"
+    rf"(?:{PREDICATE_OPENERS}|[a-z]+s)\b"
 )
 
 
