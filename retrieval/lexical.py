@@ -7,6 +7,7 @@ import logging
 import math
 import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -208,18 +209,35 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 _HYPHENATED = re.compile(r"\b(\w+)-(\w+)\b")
+# The endings that transliterations of one Slavic name differ by (after at least four
+# letters, so "whisky" stays itself).
+_TRANSLITERATED_END = re.compile(r"(?<=\w{4}sk)(?:yy|iy|yi|y|i)$")
+_SLAVIC_ENDS = ("ski", "sky", "skyy", "skiy", "skyi")
+
+
+def fold_spelling(word: str) -> str:
+    """`word` as its other spellings in news copy are: without accents ("Erdoğan" is
+    "Erdogan") and with a Slavic name's ending dropped ("Zelenskyy", "Zelenskiy" and
+    "Zelensky" are "Zelensk")."""
+    if not word.isascii():
+        decomposed = unicodedata.normalize("NFKD", word)
+        word = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if word.endswith(_SLAVIC_ENDS):  # (a cheap test first: most words end otherwise)
+        return _TRANSLITERATED_END.sub("", word)
+    return word
 
 
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words of `text`.
 
-    Hyphenated words count whole and in parts, so "co-operation" meets "cooperation".
+    Hyphenated words count whole and in parts, so "co-operation" meets "cooperation"; a name
+    spelt two ways is one term (`fold_spelling`).
     """
     lowered = text.lower().replace("’", "'")
     if "-" in lowered:
         lowered += " " + " ".join(a + b for a, b in _HYPHENATED.findall(lowered))
     words = [w for w in _TOKEN.findall(lowered) if w not in STOPWORDS]
-    return list(_stemmer().stemWords(words))
+    return [fold_spelling(w) for w in _stemmer().stemWords(words)]
 
 
 # The terms of day and month names: when something happened, never what.

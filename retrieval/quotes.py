@@ -12,7 +12,7 @@ from pathlib import Path
 
 from retrieval.answer_types import names_in
 from retrieval.fingerprint import code_fingerprint
-from retrieval.lexical import terms
+from retrieval.lexical import fold_spelling, terms
 from retrieval.manifest import Manifest
 from retrieval.news_words import sentence_terms
 from retrieval.speaks_for import bodies_introducing, without_the
@@ -193,10 +193,12 @@ class QuoteBook:
         last = speaker.split()[-1] if speaker.split() else speaker
         body = _bodies_column([without_the(speaker)])
         with self._lock:
+            # "Zelenskyy" finds "Zelensky" and "Zelenskiy" by "Zelensk", "Erdoğan" "Erdogan".
             rows = self._conn.execute(
                 "SELECT speaker, sentence, direct, article_id, start, end, bodies FROM quotes "
-                "WHERE speaker LIKE ? OR bodies LIKE ? ORDER BY article_id, start",
-                (f"%{last}%", f"%{body}%"),
+                "WHERE speaker LIKE ? OR speaker LIKE ? OR bodies LIKE ? "
+                "ORDER BY article_id, start",
+                (f"%{last}%", f"%{fold_spelling(last)}%", f"%{body}%"),
             ).fetchall()
         wanted = set(terms(topic)) if topic else set()
         names = _names(topic) if topic else []

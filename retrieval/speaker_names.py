@@ -548,6 +548,11 @@ DEMONYMS = frozenset(
         "Georgian",
         "Kiwi",
         "Aussie",
+        "Briton",
+        "Zimbabwean",
+        "New Zealander",
+        "South African",
+        "Sri Lankan",
     ]
 )
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from retrieval.lexical import fold_spelling
 from retrieval.places import names_a_country
 from retrieval.sentences import sentence_spans
 from retrieval.speaker_gender import Genders
@@ -38,7 +39,7 @@ _VERBS = (
     "acknowledged|admitted|wrote|writes|thanked|thanks|accused|accuses|suggested|suggests|"
     "confirmed|confirms|predicted|predicts|stated|believes|believe|"
     "think|thinks|cautioned|emphasised|emphasized|recalled|commented|mentioned|"
-    "responded|denied|denies|"
+    "responded|denied|denies|tweeted|tweets|"
     # Not calling in administrators, or calling off a strike.
     r"(?:called|calls)(?!\s+(?:in|off|up|time)\b)|"
     # "Wasp tells the story of a young mum": a film or book telling a story says nothing.
@@ -52,7 +53,7 @@ _VERBS = (
 _TAG_VERBS = (
     "said|says|added|adds|insisted|insists|noted|notes|argued|argues|explained|explains|"
     "warned|warns|claimed|claims|stressed|stresses|wrote|writes|admitted|admits|confirmed|"
-    "suggested|suggests|predicted|predicts|cautioned|commented|reckons"
+    "suggested|suggests|predicted|predicts|cautioned|commented|reckons|tweeted|tweets"
 )
 # Words to be said ("is expected to say", "will tell") are the speaker's as much as words said.
 _GOING_TO = (
@@ -256,6 +257,17 @@ _UNNAMED_SPEAKER = re.compile(
     rf"(?<!was )(?<!were )\b(?:{_VERBS})\b"
 )
 
+# A digest's quote of the day: the quote has a paragraph to itself, and the next line names
+# its speaker after a dash, then what they were doing ("-- WNBA legend Sue Bird, announcing
+# on Thursday that she will retire", "-- Inia Seruiratu, Fiji's minister for defense,
+# saying"). A reporter's byline after a quote ("-- John Fritze", "– Shari Rudavsky,
+# Indianapolis Star") says nothing of what they were doing.
+_DASHES = ("--", "—", "–")
+_DASH_LINE = re.compile(
+    r"\n\s*(?:--|—|–-?)\s*(?P<who>[^,\n]{2,80}?),\s+(?:[^,\n]{1,80}?,\s+)?"
+    r"(?:[a-z]+ing|on|in|after|about|when)\b"
+)
+
 
 @dataclass(frozen=True)
 class Statement:
@@ -375,6 +387,12 @@ def _statements(text: str, protagonist: str | None) -> tuple[Statement, ...]:
             last_speaker = None
         elif tagged := _tag_where_quote_closes(text, spans[i : i + 1 + _LOOK_AHEAD]):
             speaker = book.learn(tagged)
+        elif direct and (dashed := _dash_line_speaker(text, start)):
+            speaker = book.learn(dashed)
+        elif sentence.startswith(_DASHES):
+            # A byline or a digest's speaker line ends the item: a quote after it is not
+            # the last speaker's.
+            last_speaker = None
         elif (
             last_speaker
             and not _a_place(last_speaker)
@@ -406,6 +424,27 @@ def _statements(text: str, protagonist: str | None) -> tuple[Statement, ...]:
             subject = named_subject(sentence, book) or subject
         in_quote = still_quoting(sentence, in_quote)
     return tuple(found)
+
+
+def _dash_line_speaker(text: str, start: int) -> str | None:
+    """For a quote that is a paragraph of its own (from `start`), the person the next line
+    names after a dash, when that line goes on to say what they were doing."""
+    if text[:start].rstrip(" \t")[-1:] not in ("\n", ""):
+        return None
+    end = text.find("\n", start)
+    paragraph = text[start:end].rstrip()
+    if end == -1 or not (paragraph.startswith(("“", '"')) and paragraph.endswith(("”", '"'))):
+        return None
+    line = _DASH_LINE.match(text, end)
+    if line is None:
+        return None
+    who = line.group("who")
+    # The name ends the description: "WNBA legend Sue Bird", not "Saudi Arabia's Ministry".
+    runs = [run for run in _NAME_RUN.finditer(who) if run.end() == len(who)]
+    name = clean_name(runs[-1].group()) if runs else ""
+    if len(name.split()) < 2 or names_a_body(name) or names_a_country(name):
+        return None
+    return name
 
 
 def _closes_in_paragraph(text: str, previous_end: int, start: int) -> bool:
@@ -546,11 +585,11 @@ def _where(sentence: str, start: int) -> bool:
 def _the_national(who: str, before: str) -> bool:
     """ "The Russian added", "“…,” the Brazilian said": in news copy a nationality after
     "the" refers back, like "he", to the player just quoted (without "the", "German" and
-    "Italian" may be surnames)."""
+    "Italian" may be surnames). "Said the New Zealander": a nationality may take two words."""
     words = who.split()
-    if len(words) == 2 and words[0] in ("The", "the"):
-        return words[1] in DEMONYMS
-    return len(words) == 1 and words[0] in DEMONYMS and before.endswith(("the ", "The "))
+    if words[0] in ("The", "the"):
+        words, before = words[1:], "the "
+    return before.endswith(("the ", "The ")) and " ".join(words) in DEMONYMS
 
 
 def _owner_speaker(run: str, link: str, place: str) -> str | None:
@@ -595,11 +634,16 @@ def reports_speech(sentence: str) -> bool:
 
 def speaker_matches(speaker: str, wanted: str) -> bool:
     """'Vladimir Putin' matches 'Putin', 'putin' and 'Vladimir Putin'; 'Kilroy-Silk' (a
-    speaker known only by surname) matches 'Robert Kilroy-Silk' and 'kilroy'."""
-    words = [w.lower() for w in speaker.split()]
+    speaker known only by surname) matches 'Robert Kilroy-Silk' and 'kilroy'; 'Zelenskyy'
+    matches 'Volodymyr Zelensky' (`fold_spelling`)."""
+    words = [fold_spelling(w.lower()) for w in speaker.split()]
     have = {*words, *(part for w in words if "-" in w for part in w.split("-") if part)}
     wanted = clean_name(wanted) or wanted  # "Culture Secretary Tessa Jowell" asks for her
-    want = [w.lower() for w in wanted.split() if w[:1].isupper() or len(wanted.split()) == 1]
+    want = [
+        fold_spelling(w.lower())
+        for w in wanted.split()
+        if w[:1].isupper() or len(wanted.split()) == 1
+    ]
     if len(words) == 1 and want and want[-1] == words[0]:
         return True  # the article named them by surname only
     return bool(want) and all(w in have for w in want)

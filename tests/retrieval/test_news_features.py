@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 import retrieval.search as search_module
+from retrieval.lexical import terms
 from retrieval.quote_requests import readings
 from retrieval.quotes import EXTRACTOR_CODE
 from retrieval.service import Newsbot
+from retrieval.speaker_checks import names_speaker
 from retrieval.speaker_names import clean_name
-from retrieval.speech import statements
+from retrieval.speech import speaker_matches, statements
 from retrieval.timeframe import timeframe
 
 
@@ -404,6 +406,51 @@ def test_an_epithet_is_not_a_managers_when_he_speaks_of_players() -> None:
     )
     # The striker is not Kerr; and adding a penalty is no speech.
     assert _attributed(text) == [("Republic o", "Brian Kerr"), ("“We should", "Brian Kerr")]
+
+
+def test_a_digests_quote_of_the_day_is_the_person_the_dash_line_names() -> None:
+    text = (
+        "Gigi Hadid posted a photo of her new puppy.\n\n"
+        "TODAY'S QUOTE\n\n"
+        "“In our blue Pacific continent, machine guns are not our primary concern. The "
+        "single greatest threat to our very existence is climate change.”\n\n"
+        "-- Inia Seruiratu, Fiji's minister for defense, saying that climate change posed "
+        "the biggest threat.\n\n"
+        "“This is designed to create division.”\n\n"
+        "-- Courtney Subramanian"
+    )
+    # Over the RealTime QA pages a digest's quote of the day was given to whoever the line
+    # before it named (Gigi Hadid here), and the line naming its speaker was quoted alone.
+    # A reporter's byline after a quote names no speaker, and ends the item.
+    assert _attributed(text) == [
+        ("“In our bl", "Inia Seruiratu"),
+        ("The single", "Inia Seruiratu"),
+    ]
+
+
+def test_a_nationality_of_two_words_refers_back() -> None:
+    text = "Peter Jackson said he would film in Wellington. “It is home,” said the New Zealander."
+    # Peter Jackson's words had been filed under "New Zealander".
+    assert _attributed(text) == [("Peter Jack", "Peter Jackson"), ("“It is hom", "Peter Jackson")]
+
+
+def test_a_tweet_is_speech() -> None:
+    text = "Rep. Liz Cheney lost her primary. “I have been ashamed,” Cheney tweeted on Thursday."
+    # Over the RealTime QA pages "tweeted" was no speech: her words went to no one, or to
+    # the speaker before a byline.
+    assert _attributed(text) == [("“I have be", "Liz Cheney")]
+
+
+def test_a_name_spelt_two_ways_is_one_name() -> None:
+    # Over the RealTime QA pages "Zelensky" and "Zelenskyy" are both common, as are
+    # "Erdogan" and "Erdoğan": a question in one spelling must find the other.
+    assert terms("Zelenskyy Zelenskiy Zelensky Erdoğan") == ["zelensk"] * 3 + ["erdogan"]
+    assert terms("whisky Zelenska") == ["whiski", "zelenska"]
+    assert speaker_matches("Volodymyr Zelensky", "Zelenskyy")
+    assert speaker_matches("Volodymyr Zelenskyy", "Volodymyr Zelensky")
+    assert not speaker_matches("Olena Zelenska", "Zelenskyy")
+    article = "Ukrainian President Volodymyr Zelensky spoke. Mr Zelensky thanked Biden."
+    assert names_speaker("Mr Zelensky thanked Biden.", "Volodymyr Zelenskyy", article)
 
 
 def test_he_or_she_after_a_bodys_unnamed_spokesman_is_the_spokesman() -> None:
