@@ -209,10 +209,11 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 _HYPHENATED = re.compile(r"\b(\w+)-(\w+)\b")
-# The endings that transliterations of one Slavic name differ by (after at least four
-# letters, so "whisky" stays itself).
-_TRANSLITERATED_END = re.compile(r"(?<=\w{4}sk)(?:yy|iy|yi|y|i)$")
-_SLAVIC_ENDS = ("ski", "sky", "skyy", "skiy", "skyi")
+# The endings that transliterations of one Slavic name differ by ("Zelenskyy", "Zelenskiy",
+# "Zelensky"), after "sk" and at least four letters before it, so "whisky" stays itself.
+_TRANSLITERATED = "yy|iy|yi|y|i"
+_TRANSLITERATED_END = re.compile(rf"(?<=\w{{4}}sk)(?:{_TRANSLITERATED})$")
+_SLAVIC_ENDS = tuple(f"sk{end}" for end in _TRANSLITERATED.split("|"))
 
 
 def fold_spelling(word: str) -> str:
@@ -225,6 +226,15 @@ def fold_spelling(word: str) -> str:
     if word.endswith(_SLAVIC_ENDS):  # (a cheap test first: most words end otherwise)
         return _TRANSLITERATED_END.sub("", word)
     return word
+
+
+def spelt_any_way(word: str) -> str:
+    """A pattern for `word` spelt any of the ways `fold_spelling` makes one ("Zelenskyy":
+    Zelensky, Zelenskiy). Accented words stay as written."""
+    folded = fold_spelling(word)
+    if folded == word or not word.isascii():
+        return re.escape(word)
+    return rf"{re.escape(folded)}(?:{_TRANSLITERATED})"
 
 
 def terms(text: str) -> list[str]:

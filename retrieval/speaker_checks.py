@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from retrieval.candidates import Candidate, said_by
-from retrieval.lexical import fold_spelling, terms
+from retrieval.lexical import spelt_any_way, terms
 from retrieval.models import LIST_ITEM, Answer
 from retrieval.questions import Question
 from retrieval.speaker_names import TITLES, clean_name, names_a_body
@@ -78,18 +78,9 @@ def names_speaker(text: str, speaker: str, article: str = "") -> bool:
     full = clean_name(" ".join(words)) or " ".join(words)
     first, _, last = full.rpartition(" ")
     before = rf"{re.escape(first)}\s+" if first else r"\b"
-    in_full = re.compile(rf"{before}{_spellings(last)}\b")
+    in_full = re.compile(rf"{before}{spelt_any_way(last)}\b")
     if not (in_full.search(text) or in_full.search(article)):
         return False
     may_precede = {None, *words, *TITLES}
-    named = re.compile(rf"(?:\b(?P<before>[A-Z][\w'’.\-]*)\s+)?\b{_spellings(words[-1])}\b")
+    named = re.compile(rf"(?:\b(?P<before>[A-Z][\w'’.\-]*)\s+)?\b{spelt_any_way(words[-1])}\b")
     return any(match.group("before") in may_precede for match in named.finditer(text))
-
-
-def _spellings(surname: str) -> str:
-    """A pattern for `surname` spelt any of the ways `fold_spelling` makes one
-    ("Zelenskyy": Zelensky, Zelenskiy)."""
-    folded = fold_spelling(surname)
-    if folded == surname or not surname.isascii():
-        return re.escape(surname)
-    return rf"{re.escape(folded)}(?:yy|iy|yi|y|i)"

@@ -432,8 +432,10 @@ def _dash_line_speaker(text: str, start: int) -> str | None:
     if text[:start].rstrip(" \t")[-1:] not in ("\n", ""):
         return None
     end = text.find("\n", start)
+    if end == -1:
+        return None  # no line after it
     paragraph = text[start:end].rstrip()
-    if end == -1 or not (paragraph.startswith(("“", '"')) and paragraph.endswith(("”", '"'))):
+    if not (paragraph.startswith(("“", '"')) and paragraph.endswith(("”", '"'))):
         return None
     line = _DASH_LINE.match(text, end)
     if line is None:
