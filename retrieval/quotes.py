@@ -191,14 +191,16 @@ class QuoteBook:
         words with the rest in its headline or near it; those holding all come first."""
         self._ensure_current()
         last = speaker.split()[-1] if speaker.split() else speaker
+        # "Zelenskyy" finds "Zelensky" and "Zelenskiy" by "Zelensk", which holds what a plain
+        # surname would find; "Erdoğan" also finds "Erdogan", so an accented one looks twice.
+        surnames = [f"%{fold_spelling(last)}%", *([] if last.isascii() else [f"%{last}%"])]
         body = _bodies_column([without_the(speaker)])
         with self._lock:
-            # "Zelenskyy" finds "Zelensky" and "Zelenskiy" by "Zelensk", "Erdoğan" "Erdogan".
             rows = self._conn.execute(
                 "SELECT speaker, sentence, direct, article_id, start, end, bodies FROM quotes "
-                "WHERE speaker LIKE ? OR speaker LIKE ? OR bodies LIKE ? "
+                f"WHERE {'speaker LIKE ? OR ' * len(surnames)}bodies LIKE ? "
                 "ORDER BY article_id, start",
-                (f"%{last}%", f"%{fold_spelling(last)}%", f"%{body}%"),
+                (*surnames, f"%{body}%"),
             ).fetchall()
         wanted = set(terms(topic)) if topic else set()
         names = _names(topic) if topic else []

@@ -429,8 +429,10 @@ def _statements(text: str, protagonist: str | None) -> tuple[Statement, ...]:
 def _dash_line_speaker(text: str, start: int) -> str | None:
     """For a quote that is a paragraph of its own (from `start`), the person the next line
     names after a dash, when that line goes on to say what they were doing."""
-    if text[:start].rstrip(" \t")[-1:] not in ("\n", ""):
-        return None
+    # (Only the line's own start is read: a copy of the text before it, for every quote,
+    # would cost as much as the article is long.)
+    if text[text.rfind("\n", 0, start) + 1 : start].strip(" \t"):
+        return None  # the quote does not open its paragraph
     end = text.find("\n", start)
     if end == -1:
         return None  # no line after it
