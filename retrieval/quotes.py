@@ -52,6 +52,7 @@ EXTRACTOR_CODE = (
     "places.py",
     "sentences.py",
     "speaks_for.py",
+    "firms.py",
     "lexical.py",
     "models.py",
 )

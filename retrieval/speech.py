@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from retrieval.firms import FIRM_NOUN, Firm, article_firm
 from retrieval.lexical import fold_spelling
 from retrieval.places import names_a_country
 from retrieval.sentences import sentence_spans
@@ -67,7 +68,8 @@ _SPEAKER = rf"(?P<who>{NAME}|{_PRONOUN})"
 # Where a description comes before the name ("said the Old Trafford boss", "from Hartpury,
 # Gloucestershire, said"), only a first and last name without a possessive, ending the
 # phrase, is a person.
-_FULL_NAME = r"(?P<who>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){1,3})"
+# "O'Reilly", "D'Amuro": an apostrophe inside a name, not a possessive after it.
+_FULL_NAME = r"(?P<who>[A-Z](?:['’][A-Z])?[\w\-]*(?:\s+[A-Z](?:['’][A-Z])?[\w\-]*){1,3})"
 _NAME_ENDS = r"(?=\s*[,.;:!?]|\s+(?:who|of|from|at|in|on|and|after|when|to)\b|\s*$)"
 _OPEN_QUOTES = '“"‘'
 _QUOTE_OPENERS = tuple(_OPEN_QUOTES)
@@ -220,6 +222,16 @@ _EPITHET_SPEAKS = re.compile(
     rf"{_EPITHET}\s+(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b{_NOT_SPEECH_AFTER}"
     rf"|[”\"’],?\s+(?:{_VERBS})\s+the\s+(?:[\w’'\-]+\s+){{0,3}}?{_EPITHET}(?=\s*[,.;:!?]|\s*$)"
 )
+# A firm named by what it is: "The company said", "the German giant has said", "…, the bank
+# said.", "“…,” said the firm." Who it is, `firms.article_firm` reads from the article.
+_FIRM_SPEAKS = re.compile(
+    rf"(?:{_LEAD_IN}|[”\"’],?\s+|,\s+)[Tt]he\s+(?P<before>(?:[\w’'\-]+\s+){{0,2}}?)(?:{FIRM_NOUN})\s+"
+    rf"(?:ha[sd]\s+)?(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b{_NOT_SPEECH_AFTER}"
+    rf"|[”\"’],?\s+(?:{_VERBS})\s+the\s+(?P<after>(?:[\w’'\-]+\s+){{0,2}}?)(?:{FIRM_NOUN})"
+    r"(?=\s*[,.;:!?]|\s*$)"
+)
+# Whether an article calls anything "the company": most don't, and need no firm looked for.
+_A_FIRM_NOUN = re.compile(rf"\b[Tt]he\s+(?:[\w’'\-]+\s+){{0,2}}?(?:{FIRM_NOUN})\b")
 _A_MANAGER = re.compile(r"\b(?:manager|coach|boss|chairman)\s+$")
 # Whether an article uses an epithet at all: most don't, and need no second reading.
 _AN_EPITHET = re.compile(rf"\b[Tt]he\s+(?:[\w’'\-]+\s+){{0,3}}?{_EPITHET}\b")
@@ -228,7 +240,7 @@ _AN_EPITHET = re.compile(rf"\b[Tt]he\s+(?:[\w’'\-]+\s+){{0,3}}?{_EPITHET}\b")
 # Economy Ministry said … the ministry said"), never a person: "Xie said …. Taiwan's foreign
 # ministry welcomed Pelosi. “…,” the ministry said" is not Xie's; nor is "Prof Gellhorn said
 # …. “…,” the lawsuit said" the professor's. ("The company" is left out: one-word firms,
-# "Renault said", cannot be told from people.)
+# "Renault said", cannot be told from people; `_FIRM_SPEAKS` gives it to the article's firm.)
 _OFFICE_SPEAKS = re.compile(
     r"[”\"’],?\s+(?:the|a|an|its|their)\s+(?:[\w\-]+\s+){0,2}?"
     r"(?P<office>ministry|department|embassy|agency|statement|report|government|commission"
@@ -291,15 +303,32 @@ def statements(text: str) -> tuple[Statement, ...]:
     "He said" and quote-only continuations resolve to the most recent named speaker, which is
     how news copy attributes a run of quotes. An epithet ("the defender said") means the
     person the first sentence names, when that person speaks elsewhere in the article too:
-    a club or a firm named first ("Manchester United have signed …") never does.
+    a club or a firm named first ("Manchester United have signed …") never does. "The
+    company said" means the firm the first sentence names (`firms.article_firm`).
     """
-    found = _statements(text, None)
+    firm = _firm(text)
+    found = _statements(text, None, firm)
     if _AN_EPITHET.search(text) is None:
         return found
     protagonist = _protagonist(text)
     if protagonist is None or not any(s.speaker == protagonist for s in found):
         return found
-    return _statements(text, protagonist)
+    return _statements(text, protagonist, firm)
+
+
+def _firm(text: str) -> Firm | None:
+    """The firm "the company said" means in `text`, if the article ever says so."""
+    if _A_FIRM_NOUN.search(text) is None:
+        return None
+    first = next(sentence_spans(text), None)
+    return article_firm(text, text[first[0] : first[1]] if first else "")
+
+
+def _firm_speaks(sentence: str, firm: Firm) -> bool:
+    """ "The company said", "the German giant said": the article's firm, if the words
+    before the noun fit it ("the NBC network" is not ABC, "the German giant" not IBM)."""
+    said = _FIRM_SPEAKS.search(sentence)
+    return said is not None and firm.fits(said.group("before") or said.group("after") or "")
 
 
 def _protagonist(text: str) -> str | None:
@@ -317,7 +346,7 @@ def _protagonist(text: str) -> str | None:
     return None
 
 
-def _statements(text: str, protagonist: str | None) -> tuple[Statement, ...]:
+def _statements(text: str, protagonist: str | None, firm: Firm | None) -> tuple[Statement, ...]:
     book = NameBook()
     genders = Genders()
     last_speaker: str | None = None
@@ -354,7 +383,9 @@ def _statements(text: str, protagonist: str | None) -> tuple[Statement, ...]:
             fits = [
                 c
                 for c in (subject, last_speaker)
-                if c and _may_mean(book.in_full(c), pronoun, genders)
+                if c
+                and not (firm and c == firm.name)
+                and _may_mean(book.in_full(c), pronoun, genders)
             ]
             speaker = fits[0] if fits else None
             if (
@@ -372,6 +403,8 @@ def _statements(text: str, protagonist: str | None) -> tuple[Statement, ...]:
             speaker = book.learn(speaker)
         elif by_role := _role_speaker(sentence, book):
             speaker = by_role
+        elif firm and _firm_speaks(sentence, firm):
+            speaker = firm.name
         elif (
             protagonist
             and last_speaker in (None, protagonist)

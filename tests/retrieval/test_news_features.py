@@ -453,6 +453,67 @@ def test_a_name_spelt_two_ways_is_one_name() -> None:
     assert names_speaker("Mr Zelensky thanked Biden.", "Volodymyr Zelenskyy", article)
 
 
+def test_the_company_is_the_firm_the_first_sentence_names() -> None:
+    text = (
+        "Anglo-Dutch consumer goods giant Unilever is to merge its two boards. "
+        "The company also said it planned to spend 500m euros buying back shares. "
+        "Sales dipped in the US, the firm said. “We see growth ahead,” said the group."
+    )
+    # Over the BBC's business pages "the company said" was no one's: 146 sentences, most of
+    # them the firm's own figures and plans.
+    assert _attributed(text) == [
+        ("The compan", "Unilever"),
+        ("Sales dipp", "Unilever"),
+        ("“We see gr", "Unilever"),
+    ]
+    # The first sentence's subject, when nothing else it names is a person's or a country's.
+    lead = "Microsoft has unveiled its search engine. The company said it used feedback."
+    assert _attributed(lead) == [("The compan", "Microsoft")]
+
+
+def test_the_company_is_no_one_when_the_first_sentence_names_no_firm() -> None:
+    # A firm named further down shares the story with others.
+    digest = (
+        "India's defence minister has opened an air show. Boeing agreed a deal with budget "
+        "carrier Air India. The US company also said it would sell 10 planes."
+    )
+    assert _attributed(digest) == []
+    # "Tony Blair has pledged …": a person, whom "Mr Blair" gives away.
+    person = "Tony Blair has pledged to act. Mr Blair said so. The group said it was wrong."
+    assert [start for start, _ in _attributed(person)] == ["Tony Blair", "Mr Blair s"]
+    # The words before the noun must fit the firm: "the NBC network" is not ABC.
+    other = "US television network ABC has won. Earlier, the NBC network claimed it had."
+    assert _attributed(other) == []
+    # "he said" never means the firm: the bank's "he" is someone it has not named.
+    he = "UK bank Barclays has grown. Profits rose, the bank said. “Good,” he said."
+    assert _attributed(he) == [("Profits ro", "Barclays")]
+
+
+def test_a_name_with_an_apostrophe_is_a_name() -> None:
+    text = "“We will grow,” said chief executive Sir Anthony O'Reilly."
+    assert _attributed(text) == [("“We will g", "Anthony O'Reilly")]
+
+
+def test_what_a_firm_said_is_found_by_its_name(records_bot) -> None:  # type: ignore[no-untyped-def]
+    record = {
+        "title": "Unilever merges its boards",
+        "source": "BBC News",
+        "published_at": "2005-02-10",
+        "body": (
+            "Anglo-Dutch consumer goods giant Unilever is to merge its two management "
+            "boards after reporting unsatisfactory earnings for 2004.\n\n"
+            "The company also said it planned to spend 500m euros this year buying back "
+            "shares.\n\nIce cream sales dipped by 3.4% in Europe."
+        ),
+    }
+    bot = records_bot([record])
+    assert [q.sentence for q in bot.quotes("Unilever")] == [
+        "The company also said it planned to spend 500m euros this year buying back shares."
+    ]
+    answer = bot.ask("What did Unilever say about buying back shares?")
+    assert answer.found and "500m euros" in answer.text
+
+
 def test_he_or_she_after_a_bodys_unnamed_spokesman_is_the_spokesman() -> None:
     text = (
         "A spokesman for the Oxford University Press said the word was now in other "
