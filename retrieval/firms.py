@@ -39,8 +39,9 @@ class Firm:
     lead: str
 
     def fits(self, description: str) -> bool:
-        """Whether "the DESCRIPTION company" can mean this firm: the names in it ("US",
-        "NBC") are in the first sentence too ("US-German carmaker DaimlerChrysler")."""
+        """Whether "the DESCRIPTION" ("the US company", "the NBC network") can mean this
+        firm: the names in it are in the first sentence too ("US-German carmaker
+        DaimlerChrysler")."""
         return all(word in self.lead for word in description.split() if word[:1].isupper())
 
 

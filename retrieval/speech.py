@@ -223,15 +223,16 @@ _EPITHET_SPEAKS = re.compile(
     rf"|[”\"’],?\s+(?:{_VERBS})\s+the\s+(?:[\w’'\-]+\s+){{0,3}}?{_EPITHET}(?=\s*[,.;:!?]|\s*$)"
 )
 # A firm named by what it is: "The company said", "the German giant has said", "…, the bank
-# said.", "“…,” said the firm." Who it is, `firms.article_firm` reads from the article.
+# said.", "“…,” said the firm." Who it is, `firms.article_firm` reads from the article; the
+# words before the noun must fit it.
+_FIRM_AS = rf"(?:[\w’'\-]+\s+){{0,2}}?(?:{FIRM_NOUN})"
 _FIRM_SPEAKS = re.compile(
-    rf"(?:{_LEAD_IN}|[”\"’],?\s+|,\s+)[Tt]he\s+(?P<before>(?:[\w’'\-]+\s+){{0,2}}?)(?:{FIRM_NOUN})\s+"
+    rf"(?:{_LEAD_IN}|[”\"’],?\s+|,\s+)[Tt]he\s+(?P<before>{_FIRM_AS})\s+"
     rf"(?:ha[sd]\s+)?(?:{_ADVERB}|also\s+)?(?:{_VERBS})\b{_NOT_SPEECH_AFTER}"
-    rf"|[”\"’],?\s+(?:{_VERBS})\s+the\s+(?P<after>(?:[\w’'\-]+\s+){{0,2}}?)(?:{FIRM_NOUN})"
-    r"(?=\s*[,.;:!?]|\s*$)"
+    rf"|[”\"’],?\s+(?:{_VERBS})\s+the\s+(?P<after>{_FIRM_AS})(?=\s*[,.;:!?]|\s*$)"
 )
 # Whether an article calls anything "the company": most don't, and need no firm looked for.
-_A_FIRM_NOUN = re.compile(rf"\b[Tt]he\s+(?:[\w’'\-]+\s+){{0,2}}?(?:{FIRM_NOUN})\b")
+_A_FIRM_NOUN = re.compile(rf"\b[Tt]he\s+{_FIRM_AS}\b")
 _A_MANAGER = re.compile(r"\b(?:manager|coach|boss|chairman)\s+$")
 # Whether an article uses an epithet at all: most don't, and need no second reading.
 _AN_EPITHET = re.compile(rf"\b[Tt]he\s+(?:[\w’'\-]+\s+){{0,3}}?{_EPITHET}\b")
