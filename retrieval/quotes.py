@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS quotes (
     end        INTEGER NOT NULL,
     direct     INTEGER NOT NULL,
     sentence   TEXT NOT NULL,
-    bodies     TEXT NOT NULL DEFAULT ''
+    bodies     TEXT NOT NULL DEFAULT '',
+    spelling   TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS quotes_by_speaker ON quotes(speaker);
 CREATE TABLE IF NOT EXISTS meta (
@@ -62,6 +63,13 @@ def _bodies_column(names: Iterable[str]) -> str:
     """ "|kremlin|russia|": each name between bars, so that LIKE '%|russia|%' finds one."""
     listed = sorted(name.lower() for name in names)
     return f"|{'|'.join(listed)}|" if listed else ""
+
+
+def _spelling(name: str) -> str:
+    """`name` as `fold_spelling` writes each word, in lower case: "recep tayyip erdogan",
+    "volodymyr zelensk". Stored beside the speaker, so a name typed without its accent finds
+    it (SQLite's LIKE folds the case of ASCII letters only)."""
+    return " ".join(fold_spelling(word) for word in name.lower().split())
 
 
 def extractor_version() -> str:
@@ -121,8 +129,12 @@ class QuoteBook:
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.executescript(_SCHEMA)
         columns = {row[1] for row in self._conn.execute("PRAGMA table_info(quotes)")}
-        if "bodies" not in columns:  # a book from before session 24: read again below
-            self._conn.execute("ALTER TABLE quotes ADD COLUMN bodies TEXT NOT NULL DEFAULT ''")
+        for column in ("bodies", "spelling"):  # a book from before session 24 or 31
+            if column not in columns:
+                self._conn.execute(
+                    f"ALTER TABLE quotes ADD COLUMN {column} TEXT NOT NULL DEFAULT ''"
+                )
+                self._conn.execute("DELETE FROM meta WHERE key = 'extractor'")  # read again
         self._version = extractor_version()
         self._current = self._written_by() == self._version
 
@@ -159,7 +171,7 @@ class QuoteBook:
                     )
                     self._conn.executemany(
                         "INSERT INTO quotes (article_id, speaker, start, end, direct, sentence, "
-                        "bodies) VALUES (?,?,?,?,?,?,?)",
+                        "bodies, spelling) VALUES (?,?,?,?,?,?,?,?)",
                         [
                             (
                                 aid,
@@ -169,6 +181,7 @@ class QuoteBook:
                                 int(s.direct),
                                 s.sentence,
                                 _bodies_column(bodies_introducing(article.text, s.speaker)),
+                                _spelling(s.speaker),
                             )
                             for s in statements(article.text)
                         ],
@@ -192,16 +205,15 @@ class QuoteBook:
         words with the rest in its headline or near it; those holding all come first."""
         self._ensure_current()
         last = speaker.split()[-1] if speaker.split() else speaker
-        # "Zelenskyy" finds "Zelensky" and "Zelenskiy" by "Zelensk", which holds what a plain
-        # surname would find; "Erdoğan" also finds "Erdogan", so an accented one looks twice.
-        surnames = [f"%{fold_spelling(last)}%", *([] if last.isascii() else [f"%{last}%"])]
+        # Looked up as spelt any way: "Zelenskyy" finds "Zelensky" and "Zelenskiy", and
+        # "Erdogan" finds "Erdoğan".
+        surname = f"%{_spelling(last)}%"
         body = _bodies_column([without_the(speaker)])
         with self._lock:
             rows = self._conn.execute(
                 "SELECT speaker, sentence, direct, article_id, start, end, bodies FROM quotes "
-                f"WHERE {'speaker LIKE ? OR ' * len(surnames)}bodies LIKE ? "
-                "ORDER BY article_id, start",
-                (*surnames, f"%{body}%"),
+                "WHERE spelling LIKE ? OR bodies LIKE ? ORDER BY article_id, start",
+                (surname, f"%{body}%"),
             ).fetchall()
         wanted = set(terms(topic)) if topic else set()
         names = _names(topic) if topic else []

@@ -968,6 +968,42 @@ def test_a_quote_book_without_the_bodies_column_is_upgraded(
     assert [q.speaker for q in reopened.quotes("the Kremlin")] == ["Dmitry Peskov"]
 
 
+def test_a_quote_book_without_the_spelling_column_is_read_again(
+    newsbot_factory, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "ankara.txt"
+    article.write_text(
+        "Turkey sets terms\n\nPresident Recep Tayyip Erdoğan said Sweden must act first.\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "data"
+    bot = newsbot_factory(folder)
+    bot.ingest([article])
+    bot.close()
+    # A book written before session 31, by the same extractor: only the new column can tell.
+    book = sqlite3.connect(folder / "quotes.sqlite3")
+    with book:
+        book.execute("ALTER TABLE quotes DROP COLUMN spelling")
+    book.close()
+
+    reopened = newsbot_factory(folder)
+    assert [q.speaker for q in reopened.quotes("Erdogan")] == ["Recep Tayyip Erdoğan"]
+
+
+def test_a_speaker_is_found_without_the_accent(records_bot) -> None:  # type: ignore[no-untyped-def]
+    record = {
+        "title": "Turkey sets terms for Nordic bids",
+        "source": "Wire",
+        "published_at": "2022-06-01",
+        "body": "President Recep Tayyip Erdoğan said Sweden and Finland must act first.",
+    }
+    bot = records_bot([record])
+    # Typed plainly, as most people type it: SQLite's LIKE does not fold "ğ" to "g".
+    for typed in ("Erdogan", "Erdoğan", "erdogan"):
+        assert [q.speaker for q in bot.quotes(typed)] == ["Recep Tayyip Erdoğan"], typed
+    assert bot.quotes("Erdogan", "Sweden")
+
+
 def test_same_story_from_two_outlets_is_cited_once(records_bot) -> None:  # type: ignore[no-untyped-def]
     shared = (
         "The city council of Lakeside voted on Tuesday to build a new bridge over the Silver "
