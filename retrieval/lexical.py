@@ -228,6 +228,12 @@ def fold_spelling(word: str) -> str:
     return word
 
 
+def fold_name(name: str) -> str:
+    """`name` with each word folded (`fold_spelling`) and in lower case: "Recep Tayyip
+    Erdoğan" is "recep tayyip erdogan", "Volodymyr Zelenskyy" "volodymyr zelensk"."""
+    return " ".join(fold_spelling(word) for word in name.lower().split())
+
+
 def spelt_any_way(word: str) -> str:
     """A pattern for `word` spelt any of the ways `fold_spelling` makes one ("Zelenskyy":
     Zelensky, Zelenskiy). Accented words stay as written."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from retrieval.answer_types import names_in
 from retrieval.fingerprint import code_fingerprint
-from retrieval.lexical import fold_spelling, terms
+from retrieval.lexical import fold_name, terms
 from retrieval.manifest import Manifest
 from retrieval.news_words import sentence_terms
 from retrieval.speaks_for import bodies_introducing, without_the
@@ -63,13 +63,6 @@ def _bodies_column(names: Iterable[str]) -> str:
     """ "|kremlin|russia|": each name between bars, so that LIKE '%|russia|%' finds one."""
     listed = sorted(name.lower() for name in names)
     return f"|{'|'.join(listed)}|" if listed else ""
-
-
-def _spelling(name: str) -> str:
-    """`name` as `fold_spelling` writes each word, in lower case: "recep tayyip erdogan",
-    "volodymyr zelensk". Stored beside the speaker, so a name typed without its accent finds
-    it (SQLite's LIKE folds the case of ASCII letters only)."""
-    return " ".join(fold_spelling(word) for word in name.lower().split())
 
 
 def extractor_version() -> str:
@@ -181,7 +174,7 @@ class QuoteBook:
                                 int(s.direct),
                                 s.sentence,
                                 _bodies_column(bodies_introducing(article.text, s.speaker)),
-                                _spelling(s.speaker),
+                                fold_name(s.speaker),
                             )
                             for s in statements(article.text)
                         ],
@@ -206,8 +199,8 @@ class QuoteBook:
         self._ensure_current()
         last = speaker.split()[-1] if speaker.split() else speaker
         # Looked up as spelt any way: "Zelenskyy" finds "Zelensky" and "Zelenskiy", and
-        # "Erdogan" finds "Erdoğan".
-        surname = f"%{_spelling(last)}%"
+        # "Erdogan" finds "Erdoğan" (SQLite's LIKE folds the case of ASCII letters only).
+        surname = f"%{fold_name(last)}%"
         body = _bodies_column([without_the(speaker)])
         with self._lock:
             rows = self._conn.execute(

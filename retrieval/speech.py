@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from retrieval.firms import FIRM_NOUN, Firm, article_firm
-from retrieval.lexical import fold_spelling
+from retrieval.lexical import fold_name, fold_spelling
 from retrieval.places import names_a_country
 from retrieval.sentences import sentence_spans
 from retrieval.speaker_gender import Genders
@@ -317,12 +317,16 @@ def statements(text: str) -> tuple[Statement, ...]:
     return _statements(text, protagonist, firm)
 
 
+def _first_sentence(text: str) -> str:
+    first = next(sentence_spans(text), None)
+    return text[first[0] : first[1]] if first else ""
+
+
 def _firm(text: str) -> Firm | None:
     """The firm "the company said" means in `text`, if the article ever says so."""
     if _A_FIRM_NOUN.search(text) is None:
         return None
-    first = next(sentence_spans(text), None)
-    return article_firm(text, text[first[0] : first[1]] if first else "")
+    return article_firm(text, _first_sentence(text))
 
 
 def _firm_speaks(sentence: str, firm: Firm) -> bool:
@@ -335,10 +339,7 @@ def _firm_speaks(sentence: str, firm: Firm) -> bool:
 def _protagonist(text: str) -> str | None:
     """The first person the article's first sentence names in full ("Lord of the Rings
     director Peter Jackson has said …": Peter Jackson)."""
-    first = next(sentence_spans(text), None)
-    if first is None:
-        return None
-    lead = text[first[0] : first[1]]
+    lead = _first_sentence(text)
     for run in _NAME_RUN.finditer(lead):
         name = clean_name(run.group())
         if len(name.split()) >= 2 and not (names_a_body(name) or names_a_country(name)):
@@ -674,7 +675,7 @@ def speaker_matches(speaker: str, wanted: str) -> bool:
     """'Vladimir Putin' matches 'Putin', 'putin' and 'Vladimir Putin'; 'Kilroy-Silk' (a
     speaker known only by surname) matches 'Robert Kilroy-Silk' and 'kilroy'; 'Zelenskyy'
     matches 'Volodymyr Zelensky' (`fold_spelling`)."""
-    words = [fold_spelling(w.lower()) for w in speaker.split()]
+    words = fold_name(speaker).split()
     have = {*words, *(part for w in words if "-" in w for part in w.split("-") if part)}
     wanted = clean_name(wanted) or wanted  # "Culture Secretary Tessa Jowell" asks for her
     want = [
